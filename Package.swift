@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Rooms of the package, in the order data flows through them:
+//   TickforgeMarket  — pure Swift: symbols, events, clock, calendar, generator (no networking)
+//   TickforgeTools   — offline tools on top of the market: NDJSON export/import, realism statistics, benchmarks
+//   tickforge        — the thin CLI
+// The feed hub, the dialects and the server join as their own targets (see README, "Architecture").
+let package = Package(
+    name: "Tickforge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TickforgeMarket", targets: ["TickforgeMarket"]),
+        .executable(name: "tickforge", targets: ["tickforge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "TickforgeMarket"),
+        .target(
+            name: "TickforgeTools",
+            dependencies: ["TickforgeMarket"]
+        ),
+        .executableTarget(
+            name: "tickforge",
+            dependencies: [
+                "TickforgeMarket",
+                "TickforgeTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "TickforgeMarketTests", dependencies: ["TickforgeMarket"]),
+        .testTarget(name: "TickforgeToolsTests", dependencies: ["TickforgeTools", "TickforgeMarket"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

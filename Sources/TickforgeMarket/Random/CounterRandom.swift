@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The SplitMix64 finaliser: a strong 64-bit mixing function.
+@inlinable @inline(__always)
+func mix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+/// A key in Tickforge's counter-based randomness tree.
+///
+/// Every random number in the market is addressed, never drawn from a shared sequence:
+/// seed → symbol → purpose → time bucket → draw index. Two market instances that address the same
+/// numbers get the same numbers, whatever else they computed before, which is what makes the
+/// market a pure function of (seed, symbol, instant).
+public struct RandomKey: Hashable, Sendable {
+    public let value: UInt64
+
+    @inlinable public init(_ value: UInt64) { self.value = value }
+
+    /// A child key; distinct labels give independent subtrees.
+    @inlinable @inline(__always)
+    public func child(_ label: UInt64) -> RandomKey {
+        RandomKey(mix64(value ^ mix64(label &+ 0x632B_E59B_D9B4_E019)))
+    }
+
+    @inlinable public func child(_ purpose: RandomPurpose) -> RandomKey { child(purpose.rawValue) }
+    @inlinable public func child(_ bucket: Int64) -> RandomKey { child(UInt64(bitPattern: bucket)) }
+
+    /// The root key of a seed.
+    public static func seed(_ seed: UInt64) -> RandomKey { RandomKey(mix64(seed ^ 0x5449_434B_464F_5247)) }
+
+    /// A key for a ticker under a seed (FNV-1a of its bytes, then mixed).
+    public func symbol(_ ticker: String) -> RandomKey {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in ticker.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return child(h)
+    }
+
+    /// A stream of draws under this key.
+    @inlinable public var stream: RandomStream { RandomStream(key: self) }
+
+    /// One uniform in (0, 1) addressed directly by this key.
+    @inlinable public var uniform: Double { RandomStream.toUnitOpen(mix64(value)) }
+    /// One standard normal addressed directly by this key.
+    @inlinable public var gaussian: Double {
+        var s = stream
+        return s.gaussian()
+    }
+}
+
+/// What a random number is for. Each purpose is its own subtree, so adding draws for one purpose
+/// never shifts another's.
+public enum RandomPurpose: UInt64, Sendable {
+    case dayPath = 1, hourShock, minuteShock, minuteJump, volatilityCascade
+    case tradeCount, tradeTimes, tradeSizes, tradePrices, tradeAttributes
+    case quoteCount, quoteTimes, quoteValues, quoteAttributes
+    case profile, marketFactor
+}
+
+/// A short sequence of draws under one key: the `n`-th draw is `mix(key, n)`, so a stream is
+/// itself counter-based and cheap to create.
+public struct RandomStream: Sendable {
+    @usableFromInline var state: UInt64
+
+    @inlinable public init(key: RandomKey) { state = key.value }
+
+    @inlinable @inline(__always)
+    public mutating func next() -> UInt64 {
+        state = state &+ 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    @inlinable @inline(__always)
+    static func toUnitOpen(_ x: UInt64) -> Double { (Double(x >> 11) + 0.5) * 0x1.0p-53 }
+
+    /// Uniform in the open interval (0, 1).
+    @inlinable @inline(__always)
+    public mutating func uniform() -> Double { Self.toUnitOpen(next()) }
+
+    /// Uniform integer in `0..<bound`.
+    @inlinable @inline(__always)
+    public mutating func below(_ bound: Int) -> Int {
+        Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(bound)) >> 32)
+    }
+
+    /// Standard normal (Box–Muller, one value per call so draws stay addressable).
+    @inlinable @inline(__always)
+    public mutating func gaussian() -> Double {
+        let u1 = uniform()
+        let u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// Exponential with mean 1.
+    @inlinable @inline(__always)
+    public mutating func exponential() -> Double { -log(uniform()) }
+
+    /// Student-t with 4 degrees of freedom, scaled to unit variance: fat tails for returns.
+    @inlinable public mutating func studentT4UnitVariance() -> Double {
+        let z = gaussian()
+        // χ²₄ = −2·ln(u₁u₂); t = z / √(χ²₄/4); Var(t₄) = 2.
+        let chi = -2 * log(uniform() * uniform())
+        return z / (chi / 4).squareRoot() / 2.0.squareRoot()
+    }
+
+    /// Poisson with mean `lambda` (exact below 30, normal approximation above).
+    @inlinable public mutating func poisson(_ lambda: Double) -> Int {
+        guard lambda > 0 else { return 0 }
+        if lambda < 30 {
+            let limit = exp(-lambda)
+            var k = 0
+            var p = uniform()
+            while p > limit {
+                k += 1
+                p *= uniform()
+            }
+            return k
+        }
+        let v = (lambda + lambda.squareRoot() * gaussian()).rounded()
+        return v < 0 ? 0 : Int(v)
+    }
+}

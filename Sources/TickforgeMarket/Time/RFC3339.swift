@@ -1,0 +1,71 @@
+/// Parsing and formatting RFC 3339 instants, e.g. `2026-11-23T09:30:00-05:00` or `2026-11-23T14:30:00.5Z`.
+public enum RFC3339 {
+    /// Formats as UTC with nanoseconds, trailing zeros trimmed (Go's `RFC3339Nano`).
+    public static func format(_ t: Timestamp) -> String {
+        let secs = t.nanoseconds.floorDivided(by: Timestamp.nanosPerSecond)
+        var frac = t.nanoseconds - secs * Timestamp.nanosPerSecond
+        let date = CivilDate(dayNumber: secs.floorDivided(by: 86_400))
+        let sod = Int(secs.floorModulo(86_400))
+        func pad(_ v: Int, _ w: Int = 2) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        var out = "\(date)T\(pad(sod / 3600)):\(pad(sod / 60 % 60)):\(pad(sod % 60))"
+        if frac > 0 {
+            var digits = 9
+            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            out += "." + pad(Int(frac), digits)
+        }
+        return out + "Z"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)`; a bare date means midnight UTC.
+    public static func parse(_ text: String) -> Timestamp? {
+        let s = Array(text.utf8)
+        func num(_ from: Int, _ len: Int) -> Int? {
+            guard from + len <= s.count else { return nil }
+            var v = 0
+            for i in from..<(from + len) {
+                guard s[i] >= 48, s[i] <= 57 else { return nil }
+                v = v * 10 + Int(s[i] - 48)
+            }
+            return v
+        }
+        guard let y = num(0, 4), s.count >= 10, s[4] == 45, let mo = num(5, 2), s[7] == 45, let d = num(8, 2),
+              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        let date = CivilDate(year: y, month: mo, day: d)
+        if s.count == 10 { return Timestamp.seconds(date.dayNumber * 86_400) }
+        guard s.count >= 16, s[10] == 84 || s[10] == 116 || s[10] == 32, let h = num(11, 2), s[13] == 58,
+              let mi = num(14, 2), h < 24, mi < 60 else { return nil }
+        var i = 16
+        var sec = 0
+        var nanos: Int64 = 0
+        if i < s.count, s[i] == 58 {
+            guard let v = num(17, 2), v < 61 else { return nil }
+            sec = v
+            i = 19
+            if i < s.count, s[i] == 46 {
+                i += 1
+                var digits = 0
+                while i < s.count, s[i] >= 48, s[i] <= 57 {
+                    if digits < 9 { nanos = nanos * 10 + Int64(s[i] - 48); digits += 1 }
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+                for _ in digits..<9 { nanos *= 10 }
+            }
+        }
+        var offset = 0
+        if i < s.count {
+            if s[i] == 90 || s[i] == 122 {
+                i += 1
+            } else if s[i] == 43 || s[i] == 45 {
+                guard let oh = num(i + 1, 2), i + 3 < s.count, s[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
+                offset = (oh * 3600 + om * 60) * (s[i] == 45 ? -1 : 1)
+                i += 6
+            } else {
+                return nil
+            }
+        }
+        guard i == s.count else { return nil }
+        let local = date.dayNumber * 86_400 + Int64(h * 3600 + mi * 60 + sec)
+        return Timestamp(nanoseconds: (local - Int64(offset)) * Timestamp.nanosPerSecond + nanos)
+    }
+}
