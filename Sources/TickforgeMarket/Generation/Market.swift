@@ -35,34 +35,50 @@ public final class Market {
     /// Events of several symbols in `window`, merged in time order (ties keep the order of `ids`).
     public func events(for ids: [SymbolID], in window: Range<Timestamp>, kinds: EventKinds = .all) -> [MarketEvent] {
         var out: [MarketEvent] = []
-        var cursor = window.lowerBound
-        while cursor < window.upperBound {
-            let next = min(window.upperBound, Timestamp(nanoseconds: (cursor.minuteIndex + 1) * Timestamp.nanosPerMinute))
-            appendMerged(ids: ids, window: cursor..<next, kinds: kinds, into: &out)
-            cursor = next
-        }
+        guard let minutes = Self.minutes(covering: window, kinds: kinds) else { return out }
+        var scratch = MergeScratch()
+        for M in minutes { appendMinute(M, of: ids, kinds: kinds, within: window, into: &out, scratch: &scratch) }
         return out
     }
 
-    /// One slice of a merge, at most a minute long, so memory stays proportional to a minute.
-    public func appendMerged(ids: [SymbolID], window: Range<Timestamp>, kinds: EventKinds, into out: inout [MarketEvent]) {
+    /// The minutes whose events can fall in `window`: bars are stamped at their window's end, so
+    /// the minute before the window may own some.
+    public static func minutes(covering window: Range<Timestamp>, kinds: EventKinds) -> ClosedRange<Int64>? {
+        guard !window.isEmpty else { return nil }
+        let first = window.lowerBound.minuteIndex - (kinds.isDisjoint(with: .bars) ? 0 : 1)
+        return first...Timestamp(nanoseconds: window.upperBound.nanoseconds - 1).minuteIndex
+    }
+
+    /// Reusable buffers for `appendMinute(_:of:kinds:within:into:scratch:)`.
+    public struct MergeScratch {
+        var events: [MarketEvent] = []
+        var order: [(Int64, Int32)] = []
+        public init() {}
+    }
+
+    /// Appends minute `M` of several symbols, restricted to `window`, merged in time order. Every
+    /// event of minute M is stamped in [M, M + 1 minute], so appending minutes in order keeps the
+    /// whole stream in time order.
+    public func appendMinute(
+        _ M: Int64, of ids: [SymbolID], kinds: EventKinds, within window: Range<Timestamp>,
+        into out: inout [MarketEvent], scratch: inout MergeScratch
+    ) {
+        scratch.events.removeAll(keepingCapacity: true)
+        for id in ids { tapes[Int(id)].appendMinute(M, kinds: kinds, into: &scratch.events) }
+        let whole = window.lowerBound.nanoseconds <= M * Timestamp.nanosPerMinute
+            && window.upperBound.nanoseconds > (M + 1) * Timestamp.nanosPerMinute
         if ids.count == 1 {
-            tapes[Int(ids[0])].appendEvents(in: window, kinds: kinds, into: &out)
+            if whole { out.append(contentsOf: scratch.events) } else { for e in scratch.events where window.contains(e.timestamp) { out.append(e) } }
             return
         }
-        var slice: [MarketEvent] = []
-        var ranks: [(Int64, Int)] = []
-        for id in ids {
-            let before = slice.count
-            tapes[Int(id)].appendEvents(in: window, kinds: kinds, into: &slice)
-            _ = before
+        scratch.order.removeAll(keepingCapacity: true)
+        for (i, e) in scratch.events.enumerated() where whole || window.contains(e.timestamp) {
+            scratch.order.append((e.timestamp.nanoseconds, Int32(i)))
         }
-        ranks.reserveCapacity(slice.count)
-        for (i, e) in slice.enumerated() { ranks.append((e.timestamp.nanoseconds, i)) }
-        // Stable by construction: the index breaks ties, keeping each symbol's own order.
-        ranks.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        out.reserveCapacity(out.count + slice.count)
-        for (_, i) in ranks { out.append(slice[i]) }
+        // The index breaks ties, so each symbol keeps its own order and symbols keep the order of `ids`.
+        scratch.order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        out.reserveCapacity(out.count + scratch.order.count)
+        for (_, i) in scratch.order { out.append(scratch.events[Int(i)]) }
     }
 }
 

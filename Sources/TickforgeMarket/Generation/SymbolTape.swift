@@ -67,12 +67,9 @@ public final class SymbolTape {
 
     /// Appends every event with a timestamp in `window` to `out`, in time order.
     public func appendEvents(in window: Range<Timestamp>, kinds: EventKinds, into out: inout [MarketEvent]) {
-        guard !window.isEmpty else { return }
-        // A bar is stamped at its window's end, so the minute before `lowerBound` may own events in range.
-        let first = window.lowerBound.minuteIndex - (kinds.isDisjoint(with: .bars) ? 0 : 1)
-        let last = Timestamp(nanoseconds: window.upperBound.nanoseconds - 1).minuteIndex
+        guard let minutes = Market.minutes(covering: window, kinds: kinds) else { return }
         var scratch: [MarketEvent] = []
-        for M in first...last {
+        for M in minutes {
             scratch.removeAll(keepingCapacity: true)
             appendMinute(M, kinds: kinds, into: &scratch)
             for e in scratch where window.contains(e.timestamp) { out.append(e) }

@@ -45,13 +45,13 @@ public struct IntradayProfile: Sendable {
         switch mode {
         case .alwaysOpen:
             // Every minute is a regular-session minute; 09:30–16:00 keeps the U shape so charts look
-            // familiar, other hours trade at the midday level.
+            // familiar, other hours trade at the session's average level.
             let open = 9 * 60 + 30, close = 16 * 60
             if m >= open, m < close {
                 let x = (Double(m - open) + 0.5) / Double(close - open)
                 return MinuteShape(phase: .regular, activity: Self.regularActivity(x), varianceWeight: Self.regularVariance(x))
             }
-            return MinuteShape(phase: .regular, activity: Self.regularActivity(0.5), varianceWeight: Self.regularVariance(0.5))
+            return MinuteShape(phase: .regular, activity: 1, varianceWeight: 1)
         case .calendar:
             guard let s = NYSECalendar.schedule(for: date) else {
                 return MinuteShape(phase: .closed, activity: 0, varianceWeight: Self.closedVariance)

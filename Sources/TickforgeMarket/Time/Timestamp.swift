@@ -29,9 +29,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 extension Int64 {
     /// Division rounding toward negative infinity, so instants before 1970 bucket correctly.
-    @inlinable func floorDivided(by d: Int64) -> Int64 {
+    @inlinable public func floorDivided(by d: Int64) -> Int64 {
         let q = self / d
         return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
     }
-    @inlinable func floorModulo(_ d: Int64) -> Int64 { self - floorDivided(by: d) * d }
+    @inlinable public func floorModulo(_ d: Int64) -> Int64 { self - floorDivided(by: d) * d }
 }

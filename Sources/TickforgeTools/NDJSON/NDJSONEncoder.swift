@@ -1,0 +1,94 @@
+import TickforgeMarket
+
+/// Writes market events as NDJSON, one object per line with a `kind` field.
+///
+/// Hand-written so a full-session export runs at generation speed: no `JSONEncoder`, no
+/// intermediate strings; prices print from fixed point. Field names follow Polygon's where one
+/// exists; every timestamp is in **nanoseconds** since the epoch.
+///
+/// ```
+/// {"kind":"trade","sym":"AAPL","t":…,"q":…,"i":…,"p":230.15,"s":100,"x":12,"z":3,"c":[14,41],"pt":…}
+/// {"kind":"quote","sym":"AAPL","t":…,"q":…,"bp":230.14,"bs":300,"bx":12,"ap":230.15,"as":200,"ax":19,"c":0,"z":3}
+/// {"kind":"minute_bar","sym":"AAPL","s":…,"e":…,"o":…,"h":…,"l":…,"c":…,"v":…,"vw":…,"n":…,"z":…,"av":…,"op":…,"a":…}
+/// ```
+public struct NDJSONEncoder {
+    /// Pre-encoded `"sym":"TICKER"` fragments, indexed by symbol id.
+    private var symbolFragments: [[UInt8]] = []
+
+    public init() {}
+
+    /// Registers the ticker of a symbol id (call once per id, in id order or not).
+    public mutating func register(_ id: SymbolID, ticker: String) {
+        while symbolFragments.count <= Int(id) { symbolFragments.append([]) }
+        symbolFragments[Int(id)] = Array(",\"sym\":\"\(ticker)\"".utf8)
+    }
+
+    @inline(__always) private func key(_ k: StaticString, _ out: inout [UInt8]) {
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    public func encode(_ event: MarketEvent, into out: inout [UInt8]) {
+        switch event {
+        case .trade(let t):
+            key("{\"kind\":\"trade\"", &out)
+            out.append(contentsOf: symbolFragments[Int(t.symbol)])
+            key(",\"t\":", &out); DecimalText.appendInteger(t.timestamp.nanoseconds, to: &out)
+            key(",\"q\":", &out); DecimalText.appendInteger(t.sequence, to: &out)
+            key(",\"i\":", &out); DecimalText.appendInteger(t.id, to: &out)
+            key(",\"p\":", &out); DecimalText.appendFixed(t.price.units, scale: 4, to: &out)
+            key(",\"s\":", &out); DecimalText.appendInteger(Int64(t.size), to: &out)
+            key(",\"x\":", &out); DecimalText.appendInteger(Int64(t.exchange), to: &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(Int64(t.tape.rawValue), to: &out)
+            if !t.conditions.isEmpty {
+                key(",\"c\":[", &out)
+                var first = true
+                t.conditions.forEachCode { code in
+                    if !first { out.append(UInt8(ascii: ",")) }
+                    first = false
+                    DecimalText.appendInteger(Int64(code), to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            key(",\"pt\":", &out); DecimalText.appendInteger(t.participantTimestamp.nanoseconds, to: &out)
+            if let trft = t.trfTimestamp {
+                key(",\"trfi\":", &out); DecimalText.appendInteger(Int64(t.trfID), to: &out)
+                key(",\"trft\":", &out); DecimalText.appendInteger(trft.nanoseconds, to: &out)
+            }
+            key("}\n", &out)
+        case .quote(let q):
+            key("{\"kind\":\"quote\"", &out)
+            out.append(contentsOf: symbolFragments[Int(q.symbol)])
+            key(",\"t\":", &out); DecimalText.appendInteger(q.timestamp.nanoseconds, to: &out)
+            key(",\"q\":", &out); DecimalText.appendInteger(q.sequence, to: &out)
+            key(",\"bp\":", &out); DecimalText.appendFixed(q.bidPrice.units, scale: 4, to: &out)
+            key(",\"bs\":", &out); DecimalText.appendInteger(Int64(q.bidSize), to: &out)
+            key(",\"bx\":", &out); DecimalText.appendInteger(Int64(q.bidExchange), to: &out)
+            key(",\"ap\":", &out); DecimalText.appendFixed(q.askPrice.units, scale: 4, to: &out)
+            key(",\"as\":", &out); DecimalText.appendInteger(Int64(q.askSize), to: &out)
+            key(",\"ax\":", &out); DecimalText.appendInteger(Int64(q.askExchange), to: &out)
+            key(",\"c\":", &out); DecimalText.appendInteger(Int64(q.condition), to: &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(Int64(q.tape.rawValue), to: &out)
+            key("}\n", &out)
+        case .bar(let b):
+            if b.span == .second { key("{\"kind\":\"second_bar\"", &out) } else { key("{\"kind\":\"minute_bar\"", &out) }
+            out.append(contentsOf: symbolFragments[Int(b.symbol)])
+            key(",\"s\":", &out); DecimalText.appendInteger(b.start.nanoseconds, to: &out)
+            key(",\"e\":", &out); DecimalText.appendInteger(b.end.nanoseconds, to: &out)
+            key(",\"o\":", &out); DecimalText.appendFixed(b.open.units, scale: 4, to: &out)
+            key(",\"h\":", &out); DecimalText.appendFixed(b.high.units, scale: 4, to: &out)
+            key(",\"l\":", &out); DecimalText.appendFixed(b.low.units, scale: 4, to: &out)
+            key(",\"c\":", &out); DecimalText.appendFixed(b.close.units, scale: 4, to: &out)
+            key(",\"v\":", &out); DecimalText.appendInteger(b.volume, to: &out)
+            key(",\"vw\":", &out); DecimalText.appendRounded(b.vwap, scale: Self.vwapDecimals, to: &out)
+            key(",\"n\":", &out); DecimalText.appendInteger(Int64(b.tradeCount), to: &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(b.averageSize, to: &out)
+            key(",\"av\":", &out); DecimalText.appendInteger(b.dayVolume, to: &out)
+            key(",\"op\":", &out); DecimalText.appendFixed(b.officialOpen.units, scale: 4, to: &out)
+            key(",\"a\":", &out); DecimalText.appendRounded(b.dayVWAP, scale: Self.vwapDecimals, to: &out)
+            key("}\n", &out)
+        }
+    }
+
+    /// VWAPs print with this many decimals; readers rebuilding bars round the same way.
+    public static let vwapDecimals = 6
+}

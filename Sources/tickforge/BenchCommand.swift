@@ -1,0 +1,47 @@
+import ArgumentParser
+import TickforgeMarket
+import TickforgeTools
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print numbers (build with -c release).",
+        subcommands: [MarketBench.self]
+    )
+}
+
+struct MarketBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "market",
+        abstract: "Generator throughput (trades + quotes, one core) and the cost of a cold minute."
+    )
+
+    @Option(help: "Symbols generated together.")
+    var symbols = 20
+
+    @Option(help: "Regular-session minutes per run.")
+    var minutes = 30
+
+    @Option(help: "Runs; the median is reported.")
+    var repetitions = 5
+
+    @Option(help: "Cold-minute samples.")
+    var samples = 2000
+
+    func run() throws {
+        #if DEBUG
+        print("warning: this is a debug build; numbers are meaningless. Use: swift run -c release tickforge bench market")
+        #endif
+        _ = MarketBenchmark.coldMinute(samples: 50) // warm code paths and caches of the process
+        let t = MarketBenchmark.throughput(symbols: symbols, minutes: minutes, repetitions: repetitions)
+        let runs = t.seconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
+        print("throughput: \(t.events) trade+quote events per run, \(symbols) symbols × \(minutes) min; runs (s): \(runs)")
+        print(String(format: "throughput: median %.2f M events/s on one core", t.medianEventsPerSecond / 1e6))
+        let c = MarketBenchmark.coldMinute(samples: samples)
+        print(String(format: "cold minute (AAPL, trades+quotes, new market each time, %d samples, ~%d events): median %.1f µs, p90 %.1f µs, p99 %.1f µs",
+                     samples, c.events, c.percentile(0.5), c.percentile(0.9), c.percentile(0.99)))
+        let bars = MarketBenchmark.coldMinute(samples: max(20, samples / 50), kinds: .all)
+        print(String(format: "cold minute with bars (includes replaying the day so far for av/op/a): median %.1f µs, p90 %.1f µs",
+                     bars.percentile(0.5), bars.percentile(0.9)))
+    }
+}

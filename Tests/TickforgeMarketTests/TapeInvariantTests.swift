@@ -1,0 +1,190 @@
+import Testing
+@testable import TickforgeMarket
+
+@Suite("Every tape obeys the market's invariants")
+struct TapeInvariantTests {
+    static let symbols = ["AAPL", "NFLX", "PNNY", "BRK.B", "FAKETICKER", "TESTSTOCK", "ZZTOP"]
+
+    /// A calendar-mode window spanning pre-market into the regular session, and an always-open one.
+    static let cases: [(MarketHoursMode, Range<Timestamp>)] = [
+        (.calendar, Fixture.window("2026-11-23T09:27:00-05:00", "2026-11-23T09:33:00-05:00")),
+        (.alwaysOpen, Fixture.earlyWindow),
+    ]
+
+    func eachTape(_ body: (String, [MarketEvent]) -> Void) {
+        for (mode, window) in Self.cases {
+            let market = Fixture.market(hours: mode)
+            for s in Self.symbols {
+                let id = market.symbolID(for: s)!
+                body(s, market.tape(id).events(in: window))
+            }
+        }
+    }
+
+    @Test("prices sit on the tick grid and are positive; bid < ask")
+    func tickGrid() {
+        eachTape { symbol, events in
+            for t in Fixture.trades(events) { #expect(t.price.isOnTickGrid, "\(symbol) trade \(t.price)") }
+            for q in Fixture.quotes(events) {
+                #expect(q.bidPrice.isOnTickGrid && q.askPrice.isOnTickGrid, "\(symbol) quote \(q.bidPrice)/\(q.askPrice)")
+                #expect(q.bidPrice < q.askPrice)
+            }
+        }
+    }
+
+    @Test("the sub-dollar name quotes in $0.0001")
+    func subDollar() {
+        let m = Fixture.market()
+        let trades = Fixture.trades(m.tape(m.symbolID(for: "PNNY")!).events(in: Fixture.earlyWindow, kinds: .trades))
+        #expect(!trades.isEmpty)
+        #expect(trades.allSatisfy { $0.price.units < Price.pennyGridFloor })
+        #expect(trades.contains { $0.price.units % 100 != 0 })
+    }
+
+    @Test("every trade prints inside the NBBO prevailing at its time")
+    func tradesInsideNBBO() {
+        var checked = 0
+        eachTape { symbol, events in
+            var bid: Price?, ask: Price?
+            for e in events {
+                switch e {
+                case .quote(let q): (bid, ask) = (q.bidPrice, q.askPrice)
+                case .trade(let t):
+                    guard let bid, let ask else { Issue.record("\(symbol): trade before any quote"); continue }
+                    #expect(t.price >= bid && t.price <= ask, "\(symbol) \(t.price) outside \(bid)–\(ask)")
+                    checked += 1
+                case .bar: break
+                }
+            }
+        }
+        #expect(checked > 10_000)
+    }
+
+    @Test("bars equal bars rebuilt from the trades, including the day totals")
+    func barsRebuild() {
+        // Whole days from midnight, so the rebuild sees every trade of the day.
+        let market = Fixture.market(hours: .alwaysOpen)
+        let window = Fixture.window("2026-11-23T00:00:00-05:00", "2026-11-23T00:04:00-05:00")
+        var compared = 0
+        for s in Self.symbols {
+            let events = market.tape(market.symbolID(for: s)!).events(in: window)
+            var volume: Int64 = 0, notional: Int64 = 0, open: Price?
+            var trades: [Trade] = []
+            for e in events {
+                switch e {
+                case .trade(let t):
+                    trades.append(t)
+                    volume += Int64(t.size); notional += t.price.units * Int64(t.size)
+                    if open == nil { open = t.price }
+                case .bar(let b) where b.start >= window.lowerBound:
+                    let inWindow = trades.filter { $0.timestamp >= b.start && $0.timestamp < b.end }
+                    #expect(!inWindow.isEmpty)
+                    #expect(b.open == inWindow.first!.price && b.close == inWindow.last!.price)
+                    #expect(b.high == inWindow.map(\.price).max()! && b.low == inWindow.map(\.price).min()!)
+                    #expect(b.volume == inWindow.reduce(0) { $0 + Int64($1.size) })
+                    #expect(b.notional == inWindow.reduce(0) { $0 + $1.price.units * Int64($1.size) })
+                    #expect(Int(b.tradeCount) == inWindow.count)
+                    #expect(b.dayVolume == volume && b.dayNotional == notional && b.officialOpen == open)
+                    compared += 1
+                case .quote, .bar: break
+                }
+            }
+            // A second with trades always has a bar.
+            // (Bars of the last second are stamped at the window's end, so they fall in the next window.)
+            let lastSecond = window.upperBound.secondIndex - 1
+            let secondsWithTrades = Set(trades.map { $0.timestamp.secondIndex }.filter { $0 < lastSecond })
+            let secondBars = Set(Fixture.bars(events).filter { $0.span == .second && $0.start >= window.lowerBound }.map { $0.start.secondIndex })
+            #expect(secondsWithTrades.symmetricDifference(secondBars).isEmpty, "\(s)")
+        }
+        #expect(compared > 500)
+    }
+
+    @Test("a bar computed cold equals the same bar computed after the whole day")
+    func coldBarEqualsWarmBar() {
+        let window = Fixture.window("2026-11-23T00:20:00-05:00", "2026-11-23T00:21:00-05:00")
+        let warm = Fixture.market()
+        let wid = warm.symbolID(for: "MSFT")!
+        _ = warm.tape(wid).events(in: Fixture.window("2026-11-23T00:00:00-05:00", "2026-11-23T00:20:00-05:00"))
+        let cold = Fixture.market()
+        let cid = cold.symbolID(for: "MSFT")!
+        #expect(Fixture.bars(cold.tape(cid).events(in: window)) == Fixture.bars(warm.tape(wid).events(in: window)))
+    }
+
+    @Test("sequence numbers strictly increase and trade ids are unique, per symbol")
+    func sequences() {
+        eachTape { symbol, events in
+            var last = Int64.min
+            var ids = Set<Int64>()
+            for e in events {
+                let q: Int64
+                switch e {
+                case .trade(let t): q = t.sequence; #expect(ids.insert(t.id).inserted)
+                case .quote(let x): q = x.sequence
+                case .bar: continue
+                }
+                #expect(q > last, "\(symbol)")
+                last = q
+            }
+        }
+    }
+
+    @Test("sizes: round lots dominate, odd lots carry 37, quote sizes are whole round lots")
+    func sizes() {
+        var trades = 0, oddLots = 0, roundLots = 0
+        eachTape { _, events in
+            for t in Fixture.trades(events) {
+                trades += 1
+                let lot = Int32(t.price.units <= 2_500_000 ? 100 : t.price.units <= 10_000_000 ? 40 : 10)
+                if t.size < lot { oddLots += 1; #expect(t.conditions.contains(TradeConditions.oddLot)) }
+                else { #expect(!t.conditions.contains(TradeConditions.oddLot)) }
+                if t.size % lot == 0 { roundLots += 1 }
+            }
+            for q in Fixture.quotes(events) {
+                let lot = { (p: Price) -> Int32 in p.units <= 2_500_000 ? 100 : p.units <= 10_000_000 ? 40 : 10 }
+                #expect(q.bidSize % lot(q.bidPrice) == 0 && q.askSize % lot(q.askPrice) == 0 && q.bidSize > 0)
+            }
+        }
+        #expect(Double(oddLots) / Double(trades) > 0.05 && Double(oddLots) / Double(trades) < 0.2)
+        #expect(Double(roundLots) / Double(trades) > 0.6)
+    }
+
+    @Test("off-exchange prints are x=4 with a TRF id and timestamp; lit prints have neither")
+    func trfPrints() {
+        var trf = 0, all = 0
+        eachTape { _, events in
+            for t in Fixture.trades(events) {
+                all += 1
+                if t.exchange == 4 {
+                    trf += 1
+                    #expect((201...203).contains(t.trfID))
+                    #expect(t.trfTimestamp != nil && t.trfTimestamp! <= t.timestamp)
+                } else {
+                    #expect(t.trfID == 0 && t.trfTimestamp == nil)
+                }
+                #expect(t.participantTimestamp < t.timestamp)
+            }
+        }
+        #expect(Double(trf) / Double(all) > 0.25 && Double(trf) / Double(all) < 0.5)
+    }
+
+    @Test("quotes are several times as frequent as trades")
+    func quoteRate() {
+        let m = Fixture.market()
+        let events = m.tape(m.symbolID(for: "AAPL")!).events(in: Fixture.earlyWindow, kinds: [.trades, .quotes])
+        let ratio = Double(Fixture.quotes(events).count) / Double(Fixture.trades(events).count)
+        #expect(ratio > 3 && ratio < 6)
+    }
+
+    @Test("liquid names quote tighter than illiquid ones")
+    func spreads() throws {
+        func medianSpreadBps(_ ticker: String, in universe: Universe) -> Double {
+            let m = Market(configuration: MarketConfiguration(seed: 42, universe: universe))
+            let qs = Fixture.quotes(m.tape(m.symbolID(for: ticker)!).events(in: Fixture.earlyWindow, kinds: .quotes))
+            let bps = qs.map { Double($0.askPrice.units - $0.bidPrice.units) / Double($0.bidPrice.units) * 1e4 }.sorted()
+            return bps[bps.count / 2]
+        }
+        let thin = try Universe(seed: 42, symbols: ["THIN"], overrides: ["THIN": ProfileOverride(basePrice: 20, volatility: 0.5, liquidity: 0.5)])
+        #expect(medianSpreadBps("AAPL", in: try Universe(seed: 42)) < 1.5)
+        #expect(medianSpreadBps("THIN", in: thin) > 10)
+    }
+}
