@@ -37,6 +37,9 @@ struct MarketBench: ParsableCommand {
         let runs = t.seconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
         print("throughput: \(t.events) trade+quote events per run, \(symbols) symbols × \(minutes) min; runs (s): \(runs)")
         print(String(format: "throughput: median %.2f M events/s on one core", t.medianEventsPerSecond / 1e6))
+        let path = MarketBenchmark.coldMinute(samples: samples, kinds: [])
+        print(String(format: "cold minute path state (day level + hour path + minute path, new market each time, %d samples): median %.1f µs, p90 %.1f µs, p99 %.1f µs",
+                     samples, path.percentile(0.5), path.percentile(0.9), path.percentile(0.99)))
         let c = MarketBenchmark.coldMinute(samples: samples)
         print(String(format: "cold minute (AAPL, trades+quotes, new market each time, %d samples, ~%d events): median %.1f µs, p90 %.1f µs, p99 %.1f µs",
                      samples, c.events, c.percentile(0.5), c.percentile(0.9), c.percentile(0.99)))

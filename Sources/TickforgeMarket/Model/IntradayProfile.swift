@@ -42,6 +42,12 @@ public struct IntradayProfile: Sendable {
 
     /// The shape of a minute, given its New York date and minute of day.
     public func shape(date: CivilDate, minuteOfDay m: Int) -> MinuteShape {
+        shape(schedule: mode == .calendar ? NYSECalendar.schedule(for: date) : nil, minuteOfDay: m)
+    }
+
+    /// The shape of a minute on a day whose NYSE schedule was looked up once (`nil`: closed all day,
+    /// or ignored in always-open mode).
+    public func shape(schedule: NYSECalendar.DaySchedule?, minuteOfDay m: Int) -> MinuteShape {
         switch mode {
         case .alwaysOpen:
             // Every minute is a regular-session minute; 09:30–16:00 keeps the U shape so charts look
@@ -53,7 +59,7 @@ public struct IntradayProfile: Sendable {
             }
             return MinuteShape(phase: .regular, activity: 1, varianceWeight: 1)
         case .calendar:
-            guard let s = NYSECalendar.schedule(for: date) else {
+            guard let s = schedule else {
                 return MinuteShape(phase: .closed, activity: 0, varianceWeight: Self.closedVariance)
             }
             if m < s.preMarketOpen || m >= s.afterHoursClose {

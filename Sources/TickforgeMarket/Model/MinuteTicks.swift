@@ -53,7 +53,7 @@ final class MinuteTicks {
         baseUnits = profile.basePrice * Double(Price.unitsPerDollar)
         tradeVenues = Venues.trades(profile.tape)
         quoteVenues = Venues.quotes(profile.tape)
-        spreadBasisPoints = 0.3 + 8 / profile.liquidity * (profile.volatility / 0.3)
+        spreadBasisPoints = 0.1 + 1.5 / pow(profile.liquidity, 0.75) * (profile.volatility / 0.3)
     }
 
     // MARK: skeleton
@@ -61,7 +61,7 @@ final class MinuteTicks {
     /// The skeleton of the minute most recently built, in time order.
     private(set) var tradeCount = 0
     private(set) var times: [Int64] = []
-    /// Efficient price (in $0.0001) at each trade.
+    /// Efficient log level (relative to the base price) at each trade.
     private(set) var efficient: [Double] = []
     private(set) var prices: [Price] = []
     private(set) var sizes: [Int32] = []
@@ -70,6 +70,15 @@ final class MinuteTicks {
     private var spacings: [Double] = []
 
     private func efficientUnits(level: Double) -> Double { baseUnits * exp(level) }
+
+    /// Moves an array out of a property, emptied but with its capacity.
+    @inline(__always)
+    private func take<T>(_ a: inout [T]) -> [T] {
+        var out: [T] = []
+        swap(&out, &a)
+        out.removeAll(keepingCapacity: true)
+        return out
+    }
 
     /// The sine model's price at an instant, before noise.
     private func sineUnits(at t: Int64) -> Double {
@@ -97,12 +106,14 @@ final class MinuteTicks {
         var countStream = keys.count.child(M).stream
         let n = min(Self.maxTradesPerMinute, countStream.poisson(m.tradeIntensity * 60))
         tradeCount = n
-        times.removeAll(keepingCapacity: true)
-        efficient.removeAll(keepingCapacity: true)
-        prices.removeAll(keepingCapacity: true)
-        sizes.removeAll(keepingCapacity: true)
-        bids.removeAll(keepingCapacity: true)
-        asks.removeAll(keepingCapacity: true)
+        // Work on locals: the arrays are class properties, and touching those in the loop would pay
+        // a dynamic exclusivity check per access. Swapping keeps their capacity.
+        var times = take(&self.times), efficient = take(&self.efficient), prices = take(&self.prices)
+        var sizes = take(&self.sizes), bids = take(&self.bids), asks = take(&self.asks), spacings = take(&self.spacings)
+        defer {
+            self.times = times; self.efficient = efficient; self.prices = prices
+            self.sizes = sizes; self.bids = bids; self.asks = asks; self.spacings = spacings
+        }
         guard n > 0 else { return 0 }
 
         // Arrival times: sorted uniforms from normalised exponential spacings.
@@ -141,7 +152,7 @@ final class MinuteTicks {
                 _ = ps.uniform()
             }
             prevTime = t
-            efficient.append(mid)
+            efficient.append(profile.model == .sine ? log(mid / baseUnits) : level)
             let (bid, ask) = quote(around: mid, spreadDraw: ps.uniform(), volatility: m.volatilityMultiplier, extended: extended)
             bids.append(bid)
             asks.append(ask)
@@ -191,6 +202,8 @@ final class MinuteTicks {
         let t0 = M * Timestamp.nanosPerMinute
         let t1 = t0 + Timestamp.nanosPerMinute
         let n = buildSkeleton(m)
+        let times = self.times, efficient = self.efficient, prices = self.prices, sizes = self.sizes
+        let bids = self.bids, asks = self.asks
         let wantTrades = kinds.contains(.trades), wantQuotes = kinds.contains(.quotes)
         let wantSecondBars = kinds.contains(.secondBars), wantMinuteBar = kinds.contains(.minuteBars)
         let wantBars = wantSecondBars || wantMinuteBar
@@ -245,7 +258,7 @@ final class MinuteTicks {
             sequence += 1
         }
 
-        /// A quote between trades: the efficient price interpolated on a Brownian bridge between
+        /// A quote between trades: the efficient log level interpolated on a Brownian bridge between
         /// its neighbouring skeleton points.
         @inline(__always) func emitFreeQuote(at t: Int64, from a: (Int64, Double), to b: (Int64, Double)) {
             let z = qv.gaussian(), u = qv.uniform()
@@ -255,9 +268,8 @@ final class MinuteTicks {
             } else {
                 let span = Double(b.0 - a.0)
                 let w = span > 0 ? Double(t - a.0) / span : 0
-                let la = log(a.1), lb = log(b.1)
                 let sd = span > 0 ? (Double(t - a.0) * Double(b.0 - t) / span * variancePerNano).squareRoot() : 0
-                mid = exp(la + w * (lb - la) + sd * z)
+                mid = efficientUnits(level: a.1 + w * (b.1 - a.1) + sd * z)
                 _ = qv.uniform()
             }
             mid = max(mid, 1.5)
@@ -265,8 +277,7 @@ final class MinuteTicks {
             emitQuote(at: t, bid: bid, ask: ask, stream: &qv)
         }
 
-        let endUnits = profile.model == .sine ? sineUnits(at: t1) : efficientUnits(level: m.endLevel)
-        var previous: (Int64, Double) = (t0, profile.model == .sine ? sineUnits(at: t0) : efficientUnits(level: m.startLevel))
+        var previous: (Int64, Double) = (t0, m.startLevel)
         var q = 0
         for i in 0..<n {
             let t = times[i]
@@ -322,7 +333,7 @@ final class MinuteTicks {
         }
         if wantQuotes {
             while q < quoteTimes.count {
-                emitFreeQuote(at: quoteTimes[q], from: previous, to: (t1, endUnits))
+                emitFreeQuote(at: quoteTimes[q], from: previous, to: (t1, m.endLevel))
                 q += 1
             }
         }

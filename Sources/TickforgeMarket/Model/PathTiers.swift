@@ -73,6 +73,9 @@ final class PricePath {
 
     private var cachedDay: Int64 = .min
     private var dayStart: Timestamp = .init(nanoseconds: 0)
+    private var daySchedule: NYSECalendar.DaySchedule?
+    /// New York minute of day at the start of each UTC hour of the day (DST moves it by 60).
+    private var hourLocalMinute: [Int] = []
     private var hourLevels: [Double] = []
     private var cachedHourStart: Int64 = .min
     private var minutes: [MinuteState] = []
@@ -97,19 +100,23 @@ final class PricePath {
         let dayEnd = NewYorkTime.startOfDay(CivilDate(dayNumber: day + 1))
         let hours = Int((dayEnd - dayStart) / Timestamp.nanosPerHour)
         let startLevel = daily.level(atDay: day), endLevel = daily.level(atDay: day + 1)
+        daySchedule = intraday.mode == .calendar ? NYSECalendar.schedule(for: date) : nil
+        // DST switches on a UTC hour boundary, so one offset lookup per hour is exact.
+        hourLocalMinute = (0..<hours).map { NewYorkTime.minuteOfDay(of: dayStart + Int64($0) * Timestamp.nanosPerHour) }
 
         // Hour variances from the intraday weights and the coarse volatility levels.
         var variances = [Double](repeating: 0, count: hours)
         var shocks = [Double](repeating: 0, count: hours)
         let firstMinute = dayStart.minuteIndex
+        let coarse = profile.model == .realistic
+            ? cascade.coarseVarianceMultipliers(minutes: (0..<hours).map { firstMinute + Int64($0 * 60 + 30) })
+            : [Double](repeating: 1, count: hours)
         for h in 0..<hours {
             var weight = 0.0
             for m in stride(from: 0, to: 60, by: 5) {
-                let t = dayStart + Int64(h * 60 + m) * Timestamp.nanosPerMinute
-                weight += shape(at: t).varianceWeight * 5
+                weight += intraday.shape(schedule: daySchedule, minuteOfDay: hourLocalMinute[h] + m).varianceWeight * 5
             }
-            let svc = profile.model == .realistic ? cascade.coarseVarianceMultiplier(minute: firstMinute + Int64(h * 60 + 30)) : 1
-            variances[h] = varianceOfWeight(weight, startMinute: firstMinute + Int64(h * 60)) * svc
+            variances[h] = varianceOfWeight(weight, startMinute: firstMinute + Int64(h * 60)) * coarse[h]
             shocks[h] = variances[h].squareRoot() * mixed(hourKey, marketHourKey, label: day << 8 | Int64(h))
         }
         hourLevels = Self.bridge(from: startLevel, to: endLevel, variances: variances, shocks: shocks)
@@ -134,17 +141,17 @@ final class PricePath {
         var absShocks = [Double](repeating: 0, count: 60)
         for i in 0..<60 {
             let M = hourStartMinute + Int64(i)
-            let shape = shape(at: Timestamp(nanoseconds: M * Timestamp.nanosPerMinute))
+            let shape = intraday.shape(schedule: daySchedule, minuteOfDay: hourLocalMinute[h] + i)
             shapes.append(shape)
             let sigma = scratchSigma[i]
             var v = varianceOfWeight(shape.varianceWeight, startMinute: M, activity: shape.activity) * sigma * sigma
             let eps: Double
             if profile.model == .realistic {
                 var s = minuteKey.child(M).stream
-                let own = s.studentT4UnitVariance()
+                let own = s.studentT6UnitVariance()
                 if loading > 0 {
                     var ms = marketMinuteKey.child(M).stream
-                    eps = loading * ms.studentT4UnitVariance() + (1 - loading * loading).squareRoot() * own
+                    eps = loading * ms.studentT6UnitVariance() + (1 - loading * loading).squareRoot() * own
                 } else {
                     eps = own
                 }
@@ -171,7 +178,7 @@ final class PricePath {
             var intensity = profile.liquidity * shape.activity
             if profile.model == .realistic {
                 // Busy minutes are volatile minutes: trading intensity follows volatility and the
-                // size of the minute's own move (E|ε| ≈ 0.8 for the unit-variance t₄ shock).
+                // size of the minute's own move (E|ε| ≈ 0.8 for the unit-variance t₆ shock).
                 intensity *= scratchSigma[i] * (0.35 + 0.65 * absShocks[i] / 0.8)
             }
             minutes.append(MinuteState(
@@ -179,10 +186,6 @@ final class PricePath {
                 variance: variances[i], tradeIntensity: intensity, volatilityMultiplier: scratchSigma[i]
             ))
         }
-    }
-
-    private func shape(at t: Timestamp) -> MinuteShape {
-        intraday.shape(date: NewYorkTime.date(of: t), minuteOfDay: NewYorkTime.minuteOfDay(of: t))
     }
 
     /// Variance for a span with the given variance weight (realistic) or expected trade count

@@ -6,7 +6,7 @@ import Darwin
 
 /// Stochastic volatility as a random-access multiplicative cascade.
 ///
-/// `log σ(M) = Σₖ aₖ·Zₖ(⌊M / 2ᵏ⌋) − s²` over levels k = 0…13 (1 minute to about 6 days), where
+/// `log σ(M) = Σₖ aₖ·Zₖ(⌊M / 2ᵏ⌋) − Σₖ aₖ²` over levels k = 0…13 (1 minute to about 6 days), where
 /// every Zₖ is an addressed standard normal. Minutes that share coarse blocks share their shocks, so
 /// volatility clusters over many horizons at once (the slowly decaying autocorrelation of |returns|
 /// seen on real tapes), and any minute's volatility costs O(levels) with no history.
@@ -15,10 +15,13 @@ struct VolatilityCascade {
     static let levels = 14
     /// Levels at or above this are "coarse": constant over an hour or more.
     static let firstCoarseLevel = 6
-    /// Per-level variance of the log-volatility shocks.
-    static let levelVariance = 0.028
-    static let totalVariance = levelVariance * Double(levels)
-    static let coarseVariance = levelVariance * Double(levels - firstCoarseLevel)
+    /// Variance of the log-volatility shocks per level. Most of it sits at 8 minutes to 17 hours,
+    /// which is what keeps |returns| correlated over tens of minutes, as on real tapes; the finest
+    /// levels stay small so minute-to-minute volatility does not flicker.
+    static let levelVariances: [Double] = [0.01, 0.01, 0.015, 0.05, 0.07, 0.07, 0.07, 0.07, 0.07, 0.06, 0.05, 0.03, 0.03, 0.03]
+    static let levelScales = levelVariances.map { $0.squareRoot() }
+    static let totalVariance = levelVariances.reduce(0, +)
+    static let coarseVariance = levelVariances[firstCoarseLevel...].reduce(0, +)
 
     let symbolKey: RandomKey
     let marketKey: RandomKey
@@ -39,16 +42,23 @@ struct VolatilityCascade {
         return marketShare * marketKey.child(label).gaussian + (1 - marketShare * marketShare).squareRoot() * own
     }
 
-    /// Σ of shocks over levels `range` at minute `M`.
-    func logSum(minute M: Int64, levels range: Range<Int>) -> Double {
-        var sum = 0.0
-        for k in range { sum += shock(level: k, block: M >> Int64(k)) }
-        return sum * Self.levelVariance.squareRoot()
-    }
-
-    /// E[σ² | coarse levels] around minute `M`: what an hour-scale tier can know cheaply.
-    func coarseVarianceMultiplier(minute M: Int64) -> Double {
-        exp(2 * logSum(minute: M, levels: Self.firstCoarseLevel..<Self.levels) - 2 * Self.coarseVariance)
+    /// E[σ² | coarse levels] at each of `minutes` (ascending): what an hour-scale tier can know
+    /// cheaply. Coarse blocks span hours, so most shocks are shared and drawn once.
+    func coarseVarianceMultipliers(minutes: [Int64]) -> [Double] {
+        var cachedBlock = [Int64](repeating: .min, count: Self.levels)
+        var cachedShock = [Double](repeating: 0, count: Self.levels)
+        return minutes.map { M in
+            var sum = 0.0
+            for k in Self.firstCoarseLevel..<Self.levels {
+                let b = M >> Int64(k)
+                if cachedBlock[k] != b {
+                    cachedBlock[k] = b
+                    cachedShock[k] = shock(level: k, block: b) * Self.levelScales[k]
+                }
+                sum += cachedShock[k]
+            }
+            return exp(2 * sum - 2 * Self.coarseVariance)
+        }
     }
 
     /// σ for each of `count` consecutive minutes from `first`, reusing each level's shock while its
@@ -57,7 +67,6 @@ struct VolatilityCascade {
         out.removeAll(keepingCapacity: true)
         var cachedBlock = [Int64](repeating: .min, count: Self.levels)
         var cachedShock = [Double](repeating: 0, count: Self.levels)
-        let scale = Self.levelVariance.squareRoot()
         for i in 0..<count {
             let M = first + Int64(i)
             var sum = 0.0
@@ -65,11 +74,11 @@ struct VolatilityCascade {
                 let b = M >> Int64(k)
                 if cachedBlock[k] != b {
                     cachedBlock[k] = b
-                    cachedShock[k] = shock(level: k, block: b)
+                    cachedShock[k] = shock(level: k, block: b) * Self.levelScales[k]
                 }
                 sum += cachedShock[k]
             }
-            out.append(exp(sum * scale - Self.totalVariance))
+            out.append(exp(sum - Self.totalVariance))
         }
     }
 }

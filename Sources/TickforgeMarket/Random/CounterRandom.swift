@@ -93,24 +93,39 @@ public struct RandomStream: Sendable {
         Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(bound)) >> 32)
     }
 
-    /// Standard normal (Box–Muller, one value per call so draws stay addressable).
+    /// Standard normals come in pairs (Marsaglia's polar method); the second waits here.
+    @usableFromInline var spareGaussian: Double = .nan
+
+    /// Standard normal. The polar method needs one log and one square root per two values and no
+    /// trigonometry; its rejection loop consumes draws deterministically, so streams stay reproducible.
     @inlinable @inline(__always)
     public mutating func gaussian() -> Double {
-        let u1 = uniform()
-        let u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        if !spareGaussian.isNaN {
+            defer { spareGaussian = .nan }
+            return spareGaussian
+        }
+        while true {
+            let x = 2 * uniform() - 1
+            let y = 2 * uniform() - 1
+            let s = x * x + y * y
+            if s < 1, s > 0 {
+                let f = (-2 * log(s) / s).squareRoot()
+                spareGaussian = y * f
+                return x * f
+            }
+        }
     }
 
     /// Exponential with mean 1.
     @inlinable @inline(__always)
     public mutating func exponential() -> Double { -log(uniform()) }
 
-    /// Student-t with 4 degrees of freedom, scaled to unit variance: fat tails for returns.
-    @inlinable public mutating func studentT4UnitVariance() -> Double {
+    /// Student-t with 6 degrees of freedom, scaled to unit variance: fat tails for returns.
+    @inlinable public mutating func studentT6UnitVariance() -> Double {
         let z = gaussian()
-        // χ²₄ = −2·ln(u₁u₂); t = z / √(χ²₄/4); Var(t₄) = 2.
-        let chi = -2 * log(uniform() * uniform())
-        return z / (chi / 4).squareRoot() / 2.0.squareRoot()
+        // χ²₆ = −2·ln(u₁u₂u₃); t = z / √(χ²₆/6); Var(t₆) = 3/2.
+        let chi = -2 * log(uniform() * uniform() * uniform())
+        return z / (chi / 6).squareRoot() / 1.5.squareRoot()
     }
 
     /// Poisson with mean `lambda` (exact below 30, normal approximation above).

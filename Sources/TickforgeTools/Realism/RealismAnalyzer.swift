@@ -10,12 +10,17 @@ import Darwin
 /// tails, volatility clustering, volume–volatility coupling, the intraday volume curve, and two
 /// invariants that must hold exactly (trades inside the NBBO, bars equal to bars rebuilt from trades).
 ///
-/// Returns are measured on the regular session (09:30–16:00 New York) from minute-bar closes.
+/// Returns are measured on the regular session (09:30–16:00 New York) from the NBBO midpoint at
+/// each minute's close, the usual way to keep bid–ask bounce out of return statistics; the
+/// report also shows the lag-1 autocorrelation of last-trade closes for comparison.
 public final class RealismAnalyzer {
     private var symbols: [String: Int] = [:]
     private var states: [SymbolState] = []
     public private(set) var lines = 0
     public private(set) var malformedLines = 0
+    /// Bars whose window began before the stream did, so their trades were never seen.
+    public private(set) var skippedBars = 0
+    private var streamStart: Int64?
 
     public init() {}
 
@@ -28,8 +33,8 @@ public final class RealismAnalyzer {
         var firstPrice: Int64 = 0, regularOpen: Int64 = 0
         var bars = 0, barsEqual = 0, tradeWindowsWithoutBar = 0
         var sawSecondBars = false, sawMinuteBars = false
-        /// Regular-session minute bars: (NY day, minute of session, close, volume).
-        var sessionMinutes: [(day: Int64, minute: Int, close: Int64, volume: Int64)] = []
+        /// Regular-session minute bars: (NY day, minute of session, last trade, NBBO midpoint ×2 at the close, volume).
+        var sessionMinutes: [(day: Int64, minute: Int, close: Int64, mid2: Int64, volume: Int64)] = []
     }
 
     struct RebuiltBar {
@@ -114,6 +119,7 @@ public final class RealismAnalyzer {
             }
         }
         guard kind != 0, !symbol.isEmpty else { malformedLines += 1; return }
+        if streamStart == nil { streamStart = kind == 115 || kind == 109 ? f[3] : f[0] }
         let s = state(symbol)
         switch kind {
         case 113: // quote
@@ -135,6 +141,8 @@ public final class RealismAnalyzer {
             if s.minute.add(window: t.floorDivided(by: 60_000_000_000), price: price, size: size), s.sawMinuteBars { s.tradeWindowsWithoutBar += 1 }
         case 115, 109: // bars
             let start = f[2]
+            // A bar stamped at the stream's first instant covers trades from before the stream.
+            if let streamStart, start < streamStart { skippedBars += 1; return }
             s.bars += 1
             let isSecond = kind == 115
             if isSecond { s.sawSecondBars = true } else { s.sawMinuteBars = true }
@@ -153,7 +161,7 @@ public final class RealismAnalyzer {
                 let startTime = Timestamp(nanoseconds: start)
                 let m = NewYorkTime.minuteOfDay(of: startTime) - (9 * 60 + 30)
                 if m >= 0, m < 390 {
-                    s.sessionMinutes.append((NewYorkTime.localDayNumber(of: startTime), m, f[7], f[8]))
+                    s.sessionMinutes.append((NewYorkTime.localDayNumber(of: startTime), m, f[7], s.bid + s.ask, f[8]))
                 }
             }
         default:
@@ -172,7 +180,10 @@ public final class RealismAnalyzer {
         public var symbols = 0
         public var sessions = 0
         public var lines = 0
+        /// Lag-1 autocorrelation of 1-min returns of NBBO midpoints (the target).
         public var acf1 = 0.0
+        /// The same from last-trade closes, which carry bid–ask bounce.
+        public var acf1TradeCloses = 0.0
         public var kurtosis1 = 0.0, kurtosis5 = 0.0, kurtosis30 = 0.0
         public var absACF: [Double] = []
         public var volumeAbsReturnCorrelation = 0.0
@@ -188,7 +199,7 @@ public final class RealismAnalyzer {
         var r = Report()
         r.symbols = states.count
         r.lines = lines
-        var acf1: [Double] = [], absACF = [[Double]](repeating: [], count: 10), volCorr: [Double] = []
+        var acf1: [Double] = [], acf1Trades: [Double] = [], absACF = [[Double]](repeating: [], count: 10), volCorr: [Double] = []
         var pooled1: [Double] = [], pooled5: [Double] = [], pooled30: [Double] = []
         r.halfHourVolume = [Int64](repeating: 0, count: 13)
         var sessionDays = Set<Int64>()
@@ -200,21 +211,27 @@ public final class RealismAnalyzer {
             r.barsEqualShare += Double(s.barsEqual)
             for m in s.sessionMinutes { r.halfHourVolume[m.minute / 30] += m.volume }
             // Group by day, forward-fill closes on the 390-minute grid.
-            var byDay: [Int64: [(Int, Int64, Int64)]] = [:]
-            for m in s.sessionMinutes { byDay[m.day, default: []].append((m.minute, m.close, m.volume)) }
-            var r1: [Double] = [], v1: [Double] = [], r5: [Double] = [], r30: [Double] = []
+            var byDay: [Int64: [(Int, Int64, Int64, Int64)]] = [:]
+            for m in s.sessionMinutes where m.mid2 > 0 { byDay[m.day, default: []].append((m.minute, m.close, m.mid2, m.volume)) }
+            var r1: [Double] = [], t1: [Double] = [], v1: [Double] = [], r5: [Double] = [], r30: [Double] = []
             for (day, minutes) in byDay.sorted(by: { $0.key < $1.key }) where minutes.count > 30 {
                 sessionDays.insert(day)
                 var closes = [Double](repeating: .nan, count: 390)
+                var trades = [Double](repeating: .nan, count: 390)
                 var volumes = [Double](repeating: 0, count: 390)
-                for (m, c, v) in minutes { closes[m] = log(Double(c)); volumes[m] = Double(v) }
-                for i in 1..<390 where closes[i].isNaN { closes[i] = closes[i - 1] }
-                for i in 1..<390 where !closes[i - 1].isNaN { r1.append(closes[i] - closes[i - 1]); v1.append(volumes[i]) }
+                for (m, c, mid, v) in minutes { closes[m] = log(Double(mid)); trades[m] = log(Double(c)); volumes[m] = Double(v) }
+                for i in 1..<390 where closes[i].isNaN { closes[i] = closes[i - 1]; trades[i] = trades[i - 1] }
+                for i in 1..<390 where !closes[i - 1].isNaN {
+                    r1.append(closes[i] - closes[i - 1])
+                    t1.append(trades[i] - trades[i - 1])
+                    v1.append(volumes[i])
+                }
                 for i in stride(from: 5, to: 390, by: 5) where !closes[i - 5].isNaN { r5.append(closes[i] - closes[i - 5]) }
                 for i in stride(from: 30, to: 390, by: 30) where !closes[i - 30].isNaN { r30.append(closes[i] - closes[i - 30]) }
             }
             guard r1.count > 50 else { continue }
             acf1.append(Statistics.autocorrelation(r1, lag: 1))
+            acf1Trades.append(Statistics.autocorrelation(t1, lag: 1))
             let absR = r1.map(abs)
             for lag in 1...10 { absACF[lag - 1].append(Statistics.autocorrelation(absR, lag: lag)) }
             volCorr.append(Statistics.correlation(v1, absR))
@@ -226,6 +243,7 @@ public final class RealismAnalyzer {
         r.tradesInsideShare = r.trades == 0 ? 0 : r.tradesInsideShare / Double(r.trades)
         r.barsEqualShare = r.bars == 0 ? 0 : r.barsEqualShare / Double(r.bars + r.tradeWindowsWithoutBar)
         r.acf1 = Statistics.mean(acf1)
+        r.acf1TradeCloses = Statistics.mean(acf1Trades)
         r.absACF = absACF.map(Statistics.mean)
         r.volumeAbsReturnCorrelation = Statistics.mean(volCorr)
         r.kurtosis1 = Statistics.kurtosis(pooled1)

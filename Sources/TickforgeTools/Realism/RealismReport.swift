@@ -19,7 +19,7 @@ extension RealismAnalyzer.Report {
         let last = halfHourVolume.last.map { Double($0) / max(midday, 1) } ?? 0
         let minAbsACF = absACF.min() ?? .nan
         return [
-            Check(name: "lag-1 autocorrelation of 1-min returns (mean over symbols)", value: f(acf1, 4), target: "|x| < 0.05", pass: abs(acf1) < 0.05),
+            Check(name: "lag-1 autocorrelation of 1-min midpoint returns (mean over symbols)", value: f(acf1, 4), target: "|x| < 0.05", pass: abs(acf1) < 0.05),
             Check(name: "kurtosis of 1-min returns (pooled, standardised per symbol)", value: f(kurtosis1, 2), target: "> 6", pass: kurtosis1 > 6),
             Check(name: "kurtosis of 5-min returns", value: f(kurtosis5, 2), target: "< 1-min", pass: kurtosis5 < kurtosis1),
             Check(name: "kurtosis of 30-min returns", value: f(kurtosis30, 2), target: "< 5-min", pass: kurtosis30 < kurtosis5),
@@ -34,10 +34,13 @@ extension RealismAnalyzer.Report {
 
     public var allPass: Bool { checks.allSatisfy(\.pass) }
 
+    private func f4(_ v: Double) -> String { v.isFinite ? String((v * 10_000).rounded() / 10_000) : "n/a" }
+
     public func markdown() -> String {
         var out = "Input: \(lines) events, \(symbols) symbols, \(sessions) regular session(s), \(trades) trades, \(bars) bars.\n\n"
         out += "| measure | value | target | |\n|---|---|---|---|\n"
         for c in checks { out += "| \(c.name) | \(c.value) | \(c.target) | \(c.pass ? "pass" : "MISS") |\n" }
+        out += "\nLag-1 autocorrelation of 1-min last-trade returns (with bid–ask bounce), for comparison: \(f4(acf1TradeCloses)).\n"
         out += "\nAutocorrelation of |1-min return| by lag: "
         out += absACF.enumerated().map { "\($0.offset + 1): \((($0.element * 1000).rounded() / 1000))" }.joined(separator: ", ") + "\n\n"
         out += "Volume by half-hour of the session (all symbols, shares):\n\n| start | volume | vs midday |\n|---|---|---|\n"
