@@ -8,11 +8,9 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Measure how market-like a `generate` stream is and print a Markdown report.",
         discussion: """
-        Reads NDJSON from a file or standard input; it needs trades, quotes and both bar kinds.
-        Example (one calendar session of 50 symbols):
-          tickforge generate --market-hours calendar --symbols $(tickforge analyze --list-symbols 50) \\
-            --start 2026-11-23T09:30:00-05:00 --end 2026-11-23T16:00:00-05:00 | tickforge analyze
-        Exits with status 1 when a target is missed.
+        Reads NDJSON from a file or standard input; it needs trades, quotes and both bar kinds, \
+        from the start of the day (04:00 New York in calendar mode) so bars' day totals can be \
+        rebuilt. Exits with status 1 when a target is missed. See docs/realism.md for the full command.
         """
     )
 

@@ -25,7 +25,7 @@ struct MarketBench: ParsableCommand {
     @Option(help: "Runs; the median is reported.")
     var repetitions = 5
 
-    @Option(help: "Cold-minute samples.")
+    @Option(help: "Cold-minute samples (0 skips the cold-minute measurements).")
     var samples = 2000
 
     func run() throws {
@@ -37,6 +37,7 @@ struct MarketBench: ParsableCommand {
         let runs = t.seconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
         print("throughput: \(t.events) trade+quote events per run, \(symbols) symbols × \(minutes) min; runs (s): \(runs)")
         print(String(format: "throughput: median %.2f M events/s on one core", t.medianEventsPerSecond / 1e6))
+        guard samples > 0 else { return }
         let path = MarketBenchmark.coldMinute(samples: samples, kinds: [])
         print(String(format: "cold minute path state (day level + hour path + minute path, new market each time, %d samples): median %.1f µs, p90 %.1f µs, p99 %.1f µs",
                      samples, path.percentile(0.5), path.percentile(0.9), path.percentile(0.99)))

@@ -8,10 +8,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write the market's events for a window as NDJSON, as fast as possible.",
         discussion: """
-        Every line is one event with a "kind" field (trade, quote, second_bar, minute_bar); all
+        Every line is one event with a "kind" field (trade, quote, second_bar, minute_bar); all \
         timestamps are nanoseconds since the epoch. Events are in time order across symbols.
-        Example:
-          tickforge generate --symbols AAPL,NVDA --start 2026-11-23T09:30:00-05:00 --duration 5m --kinds trade,quote
+
+        Example: tickforge generate --symbols AAPL,NVDA --start 2026-11-23T09:30:00-05:00 --duration 5m --kinds trade,quote
         """
     )
 
@@ -38,7 +38,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let resolved = try market.resolve()
         guard let kindSet = EventKinds(parsing: kinds) else {
-            throw ValidationError("--kinds must list trade, quote, second_bar, minute_bar, bars or all; got '\(kinds)'")
+            throw CLIError("--kinds must list trade, quote, second_bar, minute_bar, bars or all; got '\(kinds)'")
         }
         let startTime = try start.map { try parseInstant($0, flag: "--start") }
             ?? Timestamp(nanoseconds: SystemTime.now().minuteIndex * Timestamp.nanosPerMinute)
@@ -46,10 +46,10 @@ struct GenerateCommand: ParsableCommand {
         if let end {
             endTime = try parseInstant(end, flag: "--end")
         } else {
-            guard let d = parseDuration(duration) else { throw ValidationError("--duration must look like 90s, 15m, 6.5h or 1d; got '\(duration)'") }
+            guard let d = parseDuration(duration) else { throw CLIError("--duration must look like 90s, 15m, 6.5h or 1d; got '\(duration)'") }
             endTime = startTime + d
         }
-        guard endTime > startTime else { throw ValidationError("--end must be after --start") }
+        guard endTime > startTime else { throw CLIError("--end must be after --start") }
 
         var logger = Logger(label: "tickforge.generate")
         logger.logLevel = quiet ? .warning : .info

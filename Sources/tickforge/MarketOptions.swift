@@ -21,7 +21,7 @@ struct MarketOptions: ParsableArguments {
     @Option(help: "JSON config file with seed, symbols, marketHours and per-symbol profiles (env TICKFORGE_CONFIG).")
     var config: String?
 
-    @Option(name: .customLong("profile"), help: ArgumentHelp("Override a profile, e.g. AAPL:basePrice=200,volatility=0.3,model=sine (repeatable).", valueName: "TICKER:key=value,..."))
+    @Option(name: .customLong("profile"), help: ArgumentHelp("Override a profile, e.g. AAPL:basePrice=200,volatility=0.3,model=sine (repeatable; env TICKFORGE_PROFILES, separated by ';').", valueName: "TICKER:key=value,..."))
     var profiles: [String] = []
 
     struct Resolved {
@@ -41,29 +41,30 @@ struct MarketOptions: ParsableArguments {
         let seedValue: UInt64
         if let seed { seedValue = seed }
         else if let env = Self.environment("TICKFORGE_SEED") {
-            guard let v = UInt64(env) else { throw ValidationError("TICKFORGE_SEED must be a non-negative integer, got '\(env)'") }
+            guard let v = UInt64(env) else { throw CLIError("TICKFORGE_SEED must be a non-negative integer, got '\(env)'") }
             seedValue = v
         } else { seedValue = file.seed ?? 42 }
 
         let hoursText = marketHours ?? Self.environment("TICKFORGE_MARKET_HOURS") ?? file.marketHours ?? MarketHoursMode.alwaysOpen.rawValue
         guard let hours = MarketHoursMode(rawValue: hoursText) else {
-            throw ValidationError("market hours must be 'always-open' or 'calendar', got '\(hoursText)'")
+            throw CLIError("market hours must be 'always-open' or 'calendar', got '\(hoursText)'")
         }
 
         let symbolList = (symbols ?? Self.environment("TICKFORGE_SYMBOLS")).map { $0.split(separator: ",").map(String.init) }
             ?? file.symbols ?? Universe.defaultSymbols
         let universeText = universe ?? Self.environment("TICKFORGE_UNIVERSE") ?? file.universe ?? "open"
         guard universeText == "open" || universeText == "fixed" else {
-            throw ValidationError("universe must be 'open' or 'fixed', got '\(universeText)'")
+            throw CLIError("universe must be 'open' or 'fixed', got '\(universeText)'")
         }
 
         var overrides = file.profiles ?? [:]
-        for flag in profiles {
+        let fromEnvironment = Self.environment("TICKFORGE_PROFILES").map { $0.split(separator: ";").map(String.init) } ?? []
+        for flag in fromEnvironment + profiles {
             let (ticker, o) = try ProfileOverride.parseFlag(flag)
             overrides[ticker] = (overrides[ticker] ?? ProfileOverride()).merged(with: o)
         }
         let u = try Universe(seed: seedValue, symbols: symbolList, isOpen: universeText == "open", overrides: overrides)
-        guard !u.symbols.isEmpty else { throw ValidationError("no symbols configured; pass --symbols AAPL,NVDA") }
+        guard !u.symbols.isEmpty else { throw CLIError("no symbols configured; pass --symbols AAPL,NVDA") }
         return Resolved(configuration: MarketConfiguration(seed: seedValue, marketHours: hours, universe: u), symbols: u.symbols)
     }
 }
@@ -75,7 +76,7 @@ extension ProfileError: LocalizedError {
 /// Parses an RFC 3339 instant for a flag, with an error that shows the expected form.
 func parseInstant(_ text: String, flag: String) throws -> Timestamp {
     guard let t = RFC3339.parse(text) else {
-        throw ValidationError("\(flag) must be an RFC 3339 instant such as 2026-11-23T09:30:00-05:00, got '\(text)'")
+        throw CLIError("\(flag) must be an RFC 3339 instant such as 2026-11-23T09:30:00-05:00, got '\(text)'")
     }
     return t
 }
@@ -88,4 +89,11 @@ func parseDuration(_ text: String) -> Int64? {
     }
     if let v = Double(text), v >= 0 { return Int64(v * 1e9) }
     return nil
+}
+
+/// A user error found after parsing: printed as `Error: …` without the usage banner, which
+/// would only hide the message.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -64,7 +64,7 @@ struct DeterminismTests {
         let c = BuiltinProfiles.derived(ticker: "ACME", seed: 10)
         #expect(a == b)
         #expect(a != c)
-        #expect((5...500).contains(a.basePrice))
+        #expect((8...500).contains(a.basePrice))
     }
 
     static func renumber(_ e: MarketEvent, to id: SymbolID) -> MarketEvent {

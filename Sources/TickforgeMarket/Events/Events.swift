@@ -24,6 +24,24 @@ public struct Trade: Sendable, Equatable {
     public var trfID: UInt16
     /// TRF timestamp for off-exchange prints.
     public var trfTimestamp: Timestamp?
+
+    public init(
+        symbol: SymbolID, timestamp: Timestamp, participantTimestamp: Timestamp, sequence: Int64, id: Int64, price: Price,
+        size: Int32, exchange: UInt8, tape: Tape, conditions: TradeConditions, trfID: UInt16, trfTimestamp: Timestamp?
+    ) {
+        self.symbol = symbol
+        self.timestamp = timestamp
+        self.participantTimestamp = participantTimestamp
+        self.sequence = sequence
+        self.id = id
+        self.price = price
+        self.size = size
+        self.exchange = exchange
+        self.tape = tape
+        self.conditions = conditions
+        self.trfID = trfID
+        self.trfTimestamp = trfTimestamp
+    }
 }
 
 /// An NBBO update.
@@ -41,6 +59,23 @@ public struct Quote: Sendable, Equatable {
     /// Quote condition (0 = regular).
     public var condition: UInt8
     public var tape: Tape
+
+    public init(
+        symbol: SymbolID, timestamp: Timestamp, sequence: Int64, bidPrice: Price, bidSize: Int32, bidExchange: UInt8,
+        askPrice: Price, askSize: Int32, askExchange: UInt8, condition: UInt8, tape: Tape
+    ) {
+        self.symbol = symbol
+        self.timestamp = timestamp
+        self.sequence = sequence
+        self.bidPrice = bidPrice
+        self.bidSize = bidSize
+        self.bidExchange = bidExchange
+        self.askPrice = askPrice
+        self.askSize = askSize
+        self.askExchange = askExchange
+        self.condition = condition
+        self.tape = tape
+    }
 }
 
 /// The window a bar covers.
@@ -71,6 +106,26 @@ public struct Bar: Sendable, Equatable {
     public var dayNotional: Int64
     /// The day's official open: the first regular-session trade, or the day's first trade before the open.
     public var officialOpen: Price
+
+    public init(
+        symbol: SymbolID, span: BarSpan, start: Timestamp, end: Timestamp, open: Price, high: Price, low: Price, close: Price,
+        volume: Int64, notional: Int64, tradeCount: Int32, dayVolume: Int64, dayNotional: Int64, officialOpen: Price
+    ) {
+        self.symbol = symbol
+        self.span = span
+        self.start = start
+        self.end = end
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+        self.notional = notional
+        self.tradeCount = tradeCount
+        self.dayVolume = dayVolume
+        self.dayNotional = dayNotional
+        self.officialOpen = officialOpen
+    }
 
     /// Volume-weighted average price of the window, in dollars.
     public var vwap: Double { volume == 0 ? 0 : Double(notional) / Double(volume) / 10_000 }

@@ -37,7 +37,7 @@ public struct IntradayProfile: Sendable {
 
     /// Variance weight at fraction `x` of the regular session: a volatile open, a calmer close.
     @inlinable static func regularVariance(_ x: Double) -> Double {
-        0.8 + 1.2 * exp(-x / 0.06) + 0.6 * exp(-(1 - x) / 0.05)
+        0.75 + 1.5 * exp(-x / 0.08) + 0.9 * exp(-(1 - x) / 0.06)
     }
 
     /// The shape of a minute, given its New York date and minute of day.
@@ -83,12 +83,5 @@ public struct IntradayProfile: Sendable {
         let p = IntradayProfile(mode: .calendar)
         let monday = CivilDate(year: 2026, month: 11, day: 23)
         return (0..<1440).reduce(0) { $0 + p.shape(date: monday, minuteOfDay: $1).varianceWeight }
-    }()
-
-    /// Σ variance weights over an always-open day.
-    public static let alwaysOpenDayVarianceWeight: Double = {
-        let p = IntradayProfile(mode: .alwaysOpen)
-        let day = CivilDate(year: 2026, month: 11, day: 23)
-        return (0..<1440).reduce(0) { $0 + p.shape(date: day, minuteOfDay: $1).varianceWeight }
     }()
 }

@@ -247,8 +247,10 @@ final class MinuteTicks {
 
         @inline(__always) func emitQuote(at t: Int64, bid: Price, ask: Price, stream s: inout RandomStream) {
             let lotBid = Venues.roundLot(bid), lotAsk = Venues.roundLot(ask)
-            let bidSize = lotBid * (1 + Int32(s.exponential() * 3))
-            let askSize = lotAsk * (1 + Int32(s.exponential() * 3))
+            // 1–12 round lots, mostly few: u² skews toward the small end without a logarithm.
+            let ub = s.uniform(), ua = s.uniform()
+            let bidSize = lotBid * (1 + Int32(ub * ub * 12))
+            let askSize = lotAsk * (1 + Int32(ua * ua * 12))
             let bx = quoteVenues.pick(s.uniform()), ax = quoteVenues.pick(s.uniform())
             flushSeconds(upTo: t)
             out.append(.quote(Quote(
@@ -295,8 +297,7 @@ final class MinuteTicks {
                 while q < quoteTimes.count, quoteTimes[q] <= t { q += 1 }
             } else {
                 // Keep the stream position identical whether or not quotes are emitted.
-                _ = quoteAttributes.exponential(); _ = quoteAttributes.exponential()
-                _ = quoteAttributes.uniform(); _ = quoteAttributes.uniform()
+                for _ in 0..<4 { _ = quoteAttributes.next() }
             }
 
             let price = prices[i], size = sizes[i]

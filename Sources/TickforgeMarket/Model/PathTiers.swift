@@ -40,7 +40,7 @@ final class PricePath {
     private let unitVariance: Double
 
     static let jumpProbabilityPerMinute = 0.0008
-    static let jumpScale = 8.0
+    static let jumpScale = 5.0
     static let randomWalkStep = 0.001
 
     init(profile: SymbolProfile, symbolKey: RandomKey, marketKey: RandomKey, mode: MarketHoursMode) {
@@ -55,12 +55,10 @@ final class PricePath {
         case .realistic, .sine:
             unitVariance = tradingDayVariance / dayWeight
         }
-        // The daily tree carries a calendar day's worth of variance; in always-open mode every day
-        // is as long as its minutes say.
-        let dailyVariance = mode == .alwaysOpen && profile.model == .realistic
-            ? unitVariance * IntradayProfile.alwaysOpenDayVarianceWeight
-            : tradingDayVariance
-        daily = DailyPath(symbolKey: symbolKey, marketKey: marketKey, factorLoading: loading, dailyVariance: dailyVariance)
+        // The daily path carries a trading day's variance in both modes; intraday steps carry their
+        // own (more of it in always-open mode, where every minute trades), and the hour bridge
+        // reconciles the two, so always-open prices stay as anchored as calendar prices.
+        daily = DailyPath(symbolKey: symbolKey, marketKey: marketKey, factorLoading: loading, dailyVariance: tradingDayVariance)
         cascade = VolatilityCascade(symbolKey: symbolKey, marketKey: marketKey, marketShare: loading > 0 ? 0.6 : 0)
         hourKey = symbolKey.child(.hourShock)
         minuteKey = symbolKey.child(.minuteShock)
@@ -179,7 +177,8 @@ final class PricePath {
             if profile.model == .realistic {
                 // Busy minutes are volatile minutes: trading intensity follows volatility and the
                 // size of the minute's own move (E|ε| ≈ 0.8 for the unit-variance t₆ shock).
-                intensity *= scratchSigma[i] * (0.35 + 0.65 * absShocks[i] / 0.8)
+                // The square-root-ish response keeps a volatile midday from drowning the U shape.
+                intensity *= pow(scratchSigma[i], 0.6) * (0.35 + 0.65 * absShocks[i] / 0.8)
             }
             minutes.append(MinuteState(
                 index: hourStartMinute + Int64(i), shape: shape, startLevel: levels[i], endLevel: levels[i + 1],

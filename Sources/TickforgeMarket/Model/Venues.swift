@@ -3,21 +3,23 @@
 /// Exchange ids are Polygon's (4 = off-exchange TRF, 10 NYSE, 11 NYSE Arca, 12 Nasdaq, …); about a
 /// third of US volume prints off-exchange, the listing market takes the largest lit share.
 enum Venues {
+    /// A weighted choice in O(1): the unit interval cut into 1,024 slots, each holding the venue
+    /// whose cumulative weight covers it (weights resolve to 1/1,024, plenty for venue shares).
     struct Table {
-        let ids: [UInt8]
-        let cumulative: [Double]
+        private let slots: [UInt8]
 
         init(_ weights: [(UInt8, Double)]) {
             let total = weights.reduce(0) { $0 + $1.1 }
+            var cumulative: [Double] = []
             var acc = 0.0
-            ids = weights.map(\.0)
-            cumulative = weights.map { acc += $0.1 / total; return acc }
+            for w in weights { acc += w.1 / total; cumulative.append(acc) }
+            slots = (0..<1024).map { i in
+                let u = (Double(i) + 0.5) / 1024
+                return weights[cumulative.firstIndex { u < $0 } ?? weights.count - 1].0
+            }
         }
 
-        @inline(__always) func pick(_ u: Double) -> UInt8 {
-            for i in 0..<cumulative.count where u < cumulative[i] { return ids[i] }
-            return ids[ids.count - 1]
-        }
+        @inline(__always) func pick(_ u: Double) -> UInt8 { slots[min(1023, Int(u * 1024))] }
     }
 
     static let trf: UInt8 = 4

@@ -18,7 +18,7 @@ struct VolatilityCascade {
     /// Variance of the log-volatility shocks per level. Most of it sits at 8 minutes to 17 hours,
     /// which is what keeps |returns| correlated over tens of minutes, as on real tapes; the finest
     /// levels stay small so minute-to-minute volatility does not flicker.
-    static let levelVariances: [Double] = [0.01, 0.01, 0.015, 0.05, 0.07, 0.07, 0.07, 0.07, 0.07, 0.06, 0.05, 0.03, 0.03, 0.03]
+    static let levelVariances: [Double] = [0.005, 0.005, 0.01, 0.04, 0.1, 0.1, 0.1, 0.09, 0.08, 0.06, 0.05, 0.03, 0.03, 0.03]
     static let levelScales = levelVariances.map { $0.squareRoot() }
     static let totalVariance = levelVariances.reduce(0, +)
     static let coarseVariance = levelVariances[firstCoarseLevel...].reduce(0, +)

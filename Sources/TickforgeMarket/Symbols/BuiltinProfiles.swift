@@ -34,7 +34,7 @@ public enum BuiltinProfiles {
     /// A plausible profile for any other ticker, derived from (seed, ticker) alone.
     public static func derived(ticker: String, seed: UInt64) -> SymbolProfile {
         var r = RandomKey.seed(seed).symbol(ticker).child(.profile).stream
-        let price = exp(log(5.0) + r.uniform() * (log(500.0) - log(5.0)))
+        let price = exp(log(8.0) + r.uniform() * (log(500.0) - log(8.0)))
         let volatility = 0.2 + 0.5 * r.uniform()
         let liquidity = exp(log(0.3) + r.uniform() * (log(8.0) - log(0.3)))
         let tape: Tape = r.uniform() < 0.55 ? .c : (r.uniform() < 0.8 ? .a : .b)
