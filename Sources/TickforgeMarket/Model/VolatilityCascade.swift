@@ -42,43 +42,42 @@ struct VolatilityCascade {
         return marketShare * marketKey.child(label).gaussian + (1 - marketShare * marketShare).squareRoot() * own
     }
 
-    /// E[σ² | coarse levels] at each of `minutes` (ascending): what an hour-scale tier can know
-    /// cheaply. Coarse blocks span hours, so most shocks are shared and drawn once.
-    func coarseVarianceMultipliers(minutes: [Int64]) -> [Double] {
-        var cachedBlock = [Int64](repeating: .min, count: Self.levels)
-        var cachedShock = [Double](repeating: 0, count: Self.levels)
-        return minutes.map { M in
+    /// Remembers each level's current block and scaled shock, so scanning minutes in order draws a
+    /// level's shock only when its block changes.
+    private struct LevelCache {
+        var block = [Int64](repeating: .min, count: VolatilityCascade.levels)
+        var shock = [Double](repeating: 0, count: VolatilityCascade.levels)
+
+        mutating func logSum(_ cascade: VolatilityCascade, minute M: Int64, levels: Range<Int>) -> Double {
             var sum = 0.0
-            for k in Self.firstCoarseLevel..<Self.levels {
+            for k in levels {
                 let b = M >> Int64(k)
-                if cachedBlock[k] != b {
-                    cachedBlock[k] = b
-                    cachedShock[k] = shock(level: k, block: b) * Self.levelScales[k]
+                if block[k] != b {
+                    block[k] = b
+                    shock[k] = cascade.shock(level: k, block: b) * VolatilityCascade.levelScales[k]
                 }
-                sum += cachedShock[k]
+                sum += shock[k]
             }
-            return exp(2 * sum - 2 * Self.coarseVariance)
+            return sum
         }
     }
 
-    /// σ for each of `count` consecutive minutes from `first`, reusing each level's shock while its
-    /// block is unchanged (about two normals per minute instead of fourteen).
+    /// E[σ² | coarse levels] at each of `minutes` (ascending): what an hour-scale tier can know
+    /// cheaply. Coarse blocks span hours, so most shocks are shared and drawn once.
+    func coarseVarianceMultipliers(minutes: [Int64]) -> [Double] {
+        var cache = LevelCache()
+        return minutes.map { M in
+            exp(2 * cache.logSum(self, minute: M, levels: Self.firstCoarseLevel..<Self.levels) - 2 * Self.coarseVariance)
+        }
+    }
+
+    /// σ for each of `count` consecutive minutes from `first` (about two normals per minute
+    /// instead of fourteen, thanks to the cache).
     func multipliers(from first: Int64, count: Int, into out: inout [Double]) {
         out.removeAll(keepingCapacity: true)
-        var cachedBlock = [Int64](repeating: .min, count: Self.levels)
-        var cachedShock = [Double](repeating: 0, count: Self.levels)
+        var cache = LevelCache()
         for i in 0..<count {
-            let M = first + Int64(i)
-            var sum = 0.0
-            for k in 0..<Self.levels {
-                let b = M >> Int64(k)
-                if cachedBlock[k] != b {
-                    cachedBlock[k] = b
-                    cachedShock[k] = shock(level: k, block: b) * Self.levelScales[k]
-                }
-                sum += cachedShock[k]
-            }
-            out.append(exp(sum - Self.totalVariance))
+            out.append(exp(cache.logSum(self, minute: first + Int64(i), levels: 0..<Self.levels) - Self.totalVariance))
         }
     }
 }
