@@ -37,10 +37,14 @@ enum Venues {
         }
     }
 
+    // Built once per process: a tape is created per symbol, and a cold minute should not pay for tables.
+    private static let tradeTables: [Table] = Tape.allCases.map { Table(lit($0) + [(trf, 0.36)]) }
+    private static let quoteTables: [Table] = Tape.allCases.map { Table(lit($0)) }
+
     /// Trade venues including the TRF.
-    static func trades(_ tape: Tape) -> Table { Table(lit(tape) + [(trf, 0.36)]) }
+    static func trades(_ tape: Tape) -> Table { tradeTables[Int(tape.rawValue) - 1] }
     /// Quote venues: lit exchanges only.
-    static func quotes(_ tape: Tape) -> Table { Table(lit(tape)) }
+    static func quotes(_ tape: Tape) -> Table { quoteTables[Int(tape.rawValue) - 1] }
 
     /// FINRA TRF ids: NYSE TRF, Nasdaq TRF Carteret, Nasdaq TRF Chicago.
     static let trfIDs = Table([(201, 0.2), (202, 0.7), (203, 0.1)])

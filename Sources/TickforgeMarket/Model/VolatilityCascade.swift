@@ -7,10 +7,10 @@ import Darwin
 /// Stochastic volatility as a random-access multiplicative cascade.
 ///
 /// `log σ(M) = Σₖ aₖ·Zₖ(⌊M / 2ᵏ⌋) − Σₖ aₖ²` over levels k = 0…13 (1 minute to about 6 days), where
-/// every Zₖ is an addressed standard normal. Minutes that share coarse blocks share their shocks, so
+/// every Zₖ is an addressed bell-shaped unit shock. Minutes that share coarse blocks share their shocks, so
 /// volatility clusters over many horizons at once (the slowly decaying autocorrelation of |returns|
 /// seen on real tapes), and any minute's volatility costs O(levels) with no history.
-/// E[σ²] = 1 by construction.
+/// E[σ²] ≈ 1 (exactly 1 for normal shocks; the bell-shaped ones have slightly thinner tails).
 struct VolatilityCascade {
     static let levels = 14
     /// Levels at or above this are "coarse": constant over an hour or more.
@@ -37,9 +37,9 @@ struct VolatilityCascade {
     @inline(__always)
     func shock(level k: Int, block: Int64) -> Double {
         let label = Int64(k) << 56 ^ block
-        let own = symbolKey.child(label).gaussian
+        let own = symbolKey.child(label).bellShaped
         guard marketShare > 0 else { return own }
-        return marketShare * marketKey.child(label).gaussian + (1 - marketShare * marketShare).squareRoot() * own
+        return marketShare * marketKey.child(label).bellShaped + (1 - marketShare * marketShare).squareRoot() * own
     }
 
     /// Remembers each level's current block and scaled shock, so scanning minutes in order draws a
