@@ -2,13 +2,15 @@
 import PackageDescription
 
 // Rooms of the package, in the order data flows through them:
-//   TickforgeMarket  — pure Swift: symbols, events, clock, calendar, generator (no networking)
-//   TickforgeTools   — offline tools on top of the market: NDJSON export/import, realism statistics, benchmarks
-//   tickforge        — the thin CLI
-// The feed hub, the dialects and the server join as their own targets (see README, "Architecture").
+//   TickforgeMarket   — pure Swift: symbols, events, clock, calendar, generator (no networking)
+//   TickforgeFeed     — the hub: subscriptions, encode-once fan-out, bounded per-connection queues
+//   TickforgeDialects — wire protocols (Polygon/Massive today): a session state machine and encoders
+//   TickforgeTools    — offline tools on top of the market: NDJSON export/import, realism statistics, benchmarks
+//   tickforge         — the thin CLI
+// The WebSocket server joins as its own target (see README, "Architecture").
 let package = Package(
     name: "Tickforge",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "TickforgeMarket", targets: ["TickforgeMarket"]),
         .executable(name: "tickforge", targets: ["tickforge"]),
@@ -19,6 +21,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "TickforgeMarket"),
+        .target(name: "TickforgeFeed", dependencies: ["TickforgeMarket"]),
+        .target(name: "TickforgeDialects", dependencies: ["TickforgeMarket", "TickforgeFeed"]),
         .target(
             name: "TickforgeTools",
             dependencies: ["TickforgeMarket"]
@@ -34,6 +38,8 @@ let package = Package(
         ),
         .testTarget(name: "TickforgeMarketTests", dependencies: ["TickforgeMarket"]),
         .testTarget(name: "TickforgeToolsTests", dependencies: ["TickforgeTools", "TickforgeMarket"]),
+        .testTarget(name: "TickforgeFeedTests", dependencies: ["TickforgeFeed", "TickforgeMarket"]),
+        .testTarget(name: "TickforgeDialectsTests", dependencies: ["TickforgeDialects", "TickforgeFeed", "TickforgeMarket"]),
     ],
     swiftLanguageModes: [.v6]
 )

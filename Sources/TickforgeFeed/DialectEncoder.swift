@@ -1,0 +1,15 @@
+import TickforgeMarket
+
+/// How a wire protocol turns market events into bytes. The hub encodes each event **once** per
+/// dialect and shares the bytes among every subscriber of that dialect; a frame is the
+/// concatenation of such slices inside the dialect's framing.
+public protocol DialectEncoder {
+    /// Called once per symbol, before its first event, so tickers can be pre-encoded.
+    mutating func register(_ symbol: SymbolID, ticker: String)
+    /// Appends one event's encoding (no framing); returns false if the dialect has no form for it.
+    func encode(_ event: MarketEvent, into out: inout [UInt8]) -> Bool
+    /// Bytes that open and close a frame of events, and separate two events.
+    var framePrefix: [UInt8] { get }
+    var frameSeparator: [UInt8] { get }
+    var frameSuffix: [UInt8] { get }
+}

@@ -1,0 +1,209 @@
+import Testing
+import TickforgeMarket
+@testable import TickforgeFeed
+
+/// A dialect that writes `sym:sequence` and counts its encodes, so routing is visible.
+struct ProbeEncoder: DialectEncoder {
+    var tickers: [SymbolID: String] = [:]
+    mutating func register(_ symbol: SymbolID, ticker: String) { tickers[symbol] = ticker }
+    func encode(_ event: MarketEvent, into out: inout [UInt8]) -> Bool {
+        let tag: String
+        switch event {
+        case .trade(let t): tag = "T:\(t.sequence)"
+        case .quote(let q): tag = "Q:\(q.sequence)"
+        case .bar(let b): tag = b.span == .second ? "A:\(b.end.nanoseconds)" : "AM:\(b.end.nanoseconds)"
+        }
+        out.append(contentsOf: Array("\"\(tickers[event.symbol]!)|\(tag)\"".utf8))
+        return true
+    }
+    let framePrefix: [UInt8] = Array("[".utf8)
+    let frameSeparator: [UInt8] = Array(",".utf8)
+    let frameSuffix: [UInt8] = Array("]".utf8)
+}
+
+@Suite("The feed hub routes each event once per dialect to bounded queues")
+struct FeedHubTests {
+    static let start = RFC3339.parse("2026-11-23T00:05:00-05:00")!
+
+    func hub(symbols: [String] = ["AAPL", "MSFT"], open: Bool = false, options: FeedHub.Options = .init(), dialects: Int = 1) -> FeedHub {
+        let u = try! Universe(seed: 3, symbols: symbols, isOpen: open)
+        let market = Market(configuration: MarketConfiguration(seed: 3, universe: u))
+        return FeedHub(market: market, encoders: Array(repeating: ProbeEncoder(), count: dialects), start: Self.start, options: options)
+    }
+
+    func drain(_ q: OutboundQueue) -> [String] {
+        var items: [String] = []
+        while let f = q.tryPop() {
+            let text = String(decoding: f, as: UTF8.self)
+            #expect(text.hasPrefix("[") && text.hasSuffix("]"))
+            items += text.dropFirst().dropLast().split(separator: ",").map { String($0.dropFirst().dropLast()) }
+        }
+        return items
+    }
+
+    @Test("no subscribers, no generation work")
+    func idle() async {
+        let h = hub()
+        await h.advance(to: Self.start + 30 * Timestamp.nanosPerSecond)
+        #expect(await h.minutesGenerated == 0)
+        #expect(await h.activeSymbolCount == 0)
+    }
+
+    @Test("a subscriber gets exactly its topics; unsubscribing one client leaves the other receiving")
+    func isolation() async {
+        let h = hub()
+        let a = await h.addSubscriber(dialect: 0), b = await h.addSubscriber(dialect: 0)
+        await h.subscribe(a.id, kind: .trades, ticker: "AAPL")
+        await h.subscribe(b.id, kind: .trades, ticker: "AAPL")
+        await h.subscribe(b.id, kind: .quotes, ticker: "MSFT")
+        await h.advance(to: Self.start + 2 * Timestamp.nanosPerSecond)
+        let ra = drain(a.queue), rb = drain(b.queue)
+        #expect(!ra.isEmpty)
+        #expect(ra.allSatisfy { $0.hasPrefix("AAPL|T:") })
+        #expect(rb.contains { $0.hasPrefix("MSFT|Q:") })
+        #expect(Set(rb.filter { $0.hasPrefix("AAPL") }) == Set(ra))
+        await h.unsubscribe(a.id, kind: .trades, ticker: "AAPL")
+        await h.advance(to: Self.start + 4 * Timestamp.nanosPerSecond)
+        #expect(drain(a.queue).isEmpty)
+        #expect(drain(b.queue).contains { $0.hasPrefix("AAPL|T:") })
+    }
+
+    @Test("each event is encoded once per dialect, however many subscribers share it")
+    func encodeOnce() async {
+        let h = hub(dialects: 2)
+        var subs: [Subscriber] = []
+        for i in 0..<6 { subs.append(await h.addSubscriber(dialect: i % 2)) }
+        for s in subs { await h.subscribe(s.id, kind: .trades, ticker: "AAPL") }
+        await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
+        let delivered = drain(subs[0].queue).count
+        #expect(delivered > 10)
+        #expect(await h.encodeCount == 2 * delivered)
+        for s in subs.dropFirst() { #expect(drain(s.queue).count == delivered) }
+    }
+
+    @Test("the wildcard means the configured universe; a ticker outside a fixed universe yields nothing")
+    func wildcard() async {
+        let h = hub(symbols: ["AAPL", "MSFT"], open: false)
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .trades, ticker: "*")
+        #expect(await h.subscribe(s.id, kind: .trades, ticker: "NVDA") == .unknownSymbol)
+        await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
+        let symbols = Set(drain(s.queue).map { $0.split(separator: "|")[0] })
+        #expect(symbols == ["AAPL", "MSFT"])
+    }
+
+    @Test("events go out in market-time order and never twice, across minute boundaries")
+    func streamMatchesMarket() async {
+        let h = hub()
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
+        var seen: [String] = []
+        var t = Self.start
+        for _ in 0..<40 { // 40 × 3 s crosses two minute boundaries
+            t = t + 3 * Timestamp.nanosPerSecond
+            await h.advance(to: t)
+            seen += drain(s.queue)
+        }
+        let m = Market(configuration: MarketConfiguration(seed: 3, universe: try! Universe(seed: 3, symbols: ["AAPL", "MSFT"], isOpen: false)))
+        let expected = m.tape(m.symbolID(for: "AAPL")!).events(in: Timestamp(nanoseconds: Self.start.nanoseconds + 1)..<(t + 1), kinds: .trades)
+            .map { if case .trade(let x) = $0 { "AAPL|T:\(x.sequence)" } else { "" } }
+        #expect(expected.count > 100)
+        #expect(seen == expected)
+    }
+
+    @Test("bars are released after their window plus the configured delay")
+    func barDelay() async {
+        var o = FeedHub.Options()
+        o.barDelayNanoseconds = 2 * Timestamp.nanosPerSecond
+        let h = hub(options: o)
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .secondBars, ticker: "AAPL")
+        await h.advance(to: Self.start + 2 * Timestamp.nanosPerSecond + 500_000_000)
+        // The first second's bar ends at +1 s, so with a 2 s delay it is due at +3 s, not before.
+        #expect(drain(s.queue).isEmpty)
+        await h.advance(to: Self.start + 3 * Timestamp.nanosPerSecond)
+        let second = drain(s.queue)
+        #expect(second == ["AAPL|A:\((Self.start + Timestamp.nanosPerSecond).nanoseconds)"])
+    }
+
+    @Test("a consumer over its byte bound is reported slow; the others keep receiving")
+    func slowConsumer() async {
+        var o = FeedHub.Options()
+        o.queueLimits = .init(maxBytes: 20_000, maxAgeNanoseconds: 60 * Timestamp.nanosPerSecond)
+        let h = hub(options: o)
+        let slow = await h.addSubscriber(dialect: 0), fast = await h.addSubscriber(dialect: 0)
+        for s in [slow, fast] { await h.subscribe(s.id, kind: .quotes, ticker: "*") }
+        var notices: [FeedHub.Notice] = []
+        var fastCount = 0
+        for i in 1...20 {
+            notices += await h.advance(to: Self.start + Int64(i) * Timestamp.nanosPerSecond)
+            fastCount += drain(fast.queue).count // the fast one reads; the slow one never does
+        }
+        #expect(notices.contains(.slowConsumer(slow.id)))
+        #expect(!notices.contains(.slowConsumer(fast.id)))
+        #expect(slow.queue.backlogBytes <= 20_000)
+        #expect(fastCount > 1000)
+        await h.removeSubscriber(slow.id)
+        #expect(slow.queue.push([1]) == .closed)
+    }
+
+    @Test("frames stay under the size limit")
+    func frameLimit() async {
+        var o = FeedHub.Options()
+        o.maxFrameBytes = 4_096
+        let h = hub(options: o)
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .quotes, ticker: "*")
+        await h.advance(to: Self.start + 10 * Timestamp.nanosPerSecond)
+        var frames = 0
+        while let f = s.queue.tryPop() { frames += 1; #expect(f.count <= 4_096) }
+        #expect(frames > 2)
+    }
+
+    @Test("the last subscriber leaving stops generation")
+    func idleAgain() async {
+        let h = hub()
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
+        await h.advance(to: Self.start + 61 * Timestamp.nanosPerSecond)
+        let generated = await h.minutesGenerated
+        #expect(generated >= 2)
+        await h.removeSubscriber(s.id)
+        #expect(await h.activeSymbolCount == 0)
+        await h.advance(to: Self.start + 300 * Timestamp.nanosPerSecond)
+        #expect(await h.minutesGenerated == generated)
+    }
+}
+
+@Suite("Outbound queue")
+struct OutboundQueueTests {
+    @Test("a waiting writer is woken by a push, and by close")
+    func waiting() async {
+        let q = OutboundQueue()
+        async let got = q.next()
+        try? await Task.sleep(nanoseconds: 10_000_000)
+        #expect(q.push([1, 2, 3]) == .queued)
+        #expect(await got == [1, 2, 3])
+        async let none = q.next()
+        q.close()
+        #expect(await none == nil)
+        #expect(q.push([9]) == .closed)
+    }
+
+    @Test("control frames pass a full queue; data frames do not")
+    func control() {
+        let q = OutboundQueue(limits: .init(maxBytes: 10, maxAgeNanoseconds: .max))
+        #expect(q.push(Array(repeating: 0, count: 8), now: 0) == .queued)
+        #expect(q.push(Array(repeating: 0, count: 8), now: 0) == .slowConsumer)
+        #expect(q.pushControl(Array(repeating: 0, count: 8), now: 0) == .queued)
+        #expect(q.queuedFrames == 2)
+    }
+
+    @Test("age counts: an old backlog is slow even when small")
+    func age() {
+        let q = OutboundQueue(limits: .init(maxBytes: 1 << 20, maxAgeNanoseconds: 1_000))
+        #expect(q.push([1], now: 0) == .queued)
+        #expect(q.push([2], now: 500) == .queued)
+        #expect(q.push([3], now: 2_000) == .slowConsumer)
+    }
+}
