@@ -18,11 +18,33 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "TickforgeMarket"),
         .target(name: "TickforgeFeed", dependencies: ["TickforgeMarket"]),
         .target(name: "TickforgeDialects", dependencies: ["TickforgeMarket", "TickforgeFeed"]),
+        .target(
+            name: "TickforgeServer",
+            dependencies: [
+                "TickforgeMarket", "TickforgeFeed", "TickforgeDialects",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The WebSocket client (tail, bench) lives apart: it pulls in TLS, which the server does not need.
+        .target(
+            name: "TickforgeClient",
+            dependencies: [.product(name: "WSClient", package: "swift-websocket"), .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "TickforgeTools",
             dependencies: ["TickforgeMarket"]
@@ -32,6 +54,8 @@ let package = Package(
             dependencies: [
                 "TickforgeMarket",
                 "TickforgeTools",
+                "TickforgeServer",
+                "TickforgeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,6 +64,7 @@ let package = Package(
         .testTarget(name: "TickforgeToolsTests", dependencies: ["TickforgeTools", "TickforgeMarket"]),
         .testTarget(name: "TickforgeFeedTests", dependencies: ["TickforgeFeed", "TickforgeMarket"]),
         .testTarget(name: "TickforgeDialectsTests", dependencies: ["TickforgeDialects", "TickforgeFeed", "TickforgeMarket"]),
+        .testTarget(name: "TickforgeServerTests", dependencies: ["TickforgeServer", "TickforgeClient", "TickforgeMarket"]),
     ],
     swiftLanguageModes: [.v6]
 )

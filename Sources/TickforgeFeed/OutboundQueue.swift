@@ -102,6 +102,18 @@ public final class OutboundQueue: Sendable {
         return frame
     }
 
+    /// Discards every queued frame (a slow consumer's backlog) and returns how many bytes went.
+    @discardableResult
+    public func dropBacklog() -> Int {
+        state.withLock { s in
+            let dropped = s.bytes
+            s.frames.removeAll()
+            s.head = 0
+            s.bytes = 0
+            return dropped
+        }
+    }
+
     /// Queued bytes right now.
     public var backlogBytes: Int { state.withLock { $0.bytes } }
     public var queuedFrames: Int { state.withLock { $0.frames.count - $0.head } }

@@ -30,6 +30,13 @@ struct MarketOptions: ParsableArguments {
         var symbols: [String]
     }
 
+    /// The first of several variables that is set: a Tickforge name first, then the seed teams'
+    /// aliases (`USE_SYNTHETIC_DATA` and `ENABLE_FAKE_DATA` need no handling: Tickforge is always synthetic).
+    static func firstEnvironment(_ names: [String]) -> (String, String)? {
+        for n in names { if let v = environment(n) { return (n, v) } }
+        return nil
+    }
+
     static func environment(_ name: String) -> String? {
         guard let v = ProcessInfo.processInfo.environment[name], !v.isEmpty else { return nil }
         return v
@@ -40,8 +47,8 @@ struct MarketOptions: ParsableArguments {
 
         let seedValue: UInt64
         if let seed { seedValue = seed }
-        else if let env = Self.environment("TICKFORGE_SEED") {
-            guard let v = UInt64(env) else { throw CLIError("TICKFORGE_SEED must be a non-negative integer, got '\(env)'") }
+        else if let (name, env) = Self.firstEnvironment(["TICKFORGE_SEED", "SYNTHETIC_SEED"]) {
+            guard let v = UInt64(env) else { throw CLIError("\(name) must be a non-negative integer, got '\(env)'") }
             seedValue = v
         } else { seedValue = file.seed ?? 42 }
 
@@ -50,7 +57,8 @@ struct MarketOptions: ParsableArguments {
             throw CLIError("market hours must be 'always-open' or 'calendar', got '\(hoursText)'")
         }
 
-        let symbolList = (symbols ?? Self.environment("TICKFORGE_SYMBOLS")).map { $0.split(separator: ",").map(String.init) }
+        let symbolList = (symbols ?? Self.firstEnvironment(["TICKFORGE_SYMBOLS", "SYNTHETIC_TICKERS", "FAKE_DATA_SYMBOLS"])?.1)
+            .map { $0.split(separator: ",").map(String.init) }
             ?? file.symbols ?? Universe.defaultSymbols
         let universeText = universe ?? Self.environment("TICKFORGE_UNIVERSE") ?? file.universe ?? "open"
         guard universeText == "open" || universeText == "fixed" else {
@@ -58,6 +66,14 @@ struct MarketOptions: ParsableArguments {
         }
 
         var overrides = file.profiles ?? [:]
+        // The seeds' cadence variables set the trade rate of the configured symbols.
+        if let (name, text) = Self.firstEnvironment(["SYNTHETIC_CADENCE_HZ", "FAKE_DATA_INTERVAL_MS"]) {
+            guard let v = Double(text), v > 0 else { throw CLIError("\(name) must be a positive number, got '\(text)'") }
+            let perSecond = name == "SYNTHETIC_CADENCE_HZ" ? v : 1000 / v
+            for ticker in symbolList.map(Universe.normalize) {
+                overrides[ticker] = (overrides[ticker] ?? ProfileOverride()).merged(with: ProfileOverride(liquidity: perSecond))
+            }
+        }
         let fromEnvironment = Self.environment("TICKFORGE_PROFILES").map { $0.split(separator: ";").map(String.init) } ?? []
         for flag in fromEnvironment + profiles {
             let (ticker, o) = try ProfileOverride.parseFlag(flag)

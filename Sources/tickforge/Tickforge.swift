@@ -2,19 +2,23 @@ import ArgumentParser
 import Logging
 
 @main
-struct Tickforge: ParsableCommand {
+struct Tickforge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickforge",
         abstract: "A deterministic synthetic US-equities market.",
-        subcommands: [GenerateCommand.self, AnalyzeCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, TailCommand.self, GenerateCommand.self, AnalyzeCommand.self, BenchCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         // Logs are structured key=value lines on standard error, so NDJSON on stdout stays clean.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

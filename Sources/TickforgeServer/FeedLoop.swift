@@ -1,0 +1,64 @@
+import Logging
+import ServiceLifecycle
+import TickforgeDialects
+import TickforgeFeed
+import TickforgeMarket
+
+/// The one generator loop: it reads the market clock, asks the hub to release everything up to
+/// it, and turns hub notices into protocol actions. In `--speed max` mode it steps market time
+/// only while every subscriber's queue is nearly drained, so time runs as fast as the slowest
+/// consumer reads.
+struct FeedLoop: Service {
+    let hub: FeedHub
+    let registry: ConnectionRegistry
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    /// Market-time step per iteration in `--speed max` mode.
+    static let steppedIncrement: Int64 = 250 * Timestamp.nanosPerMillisecond
+    /// A stepped clock waits while any queue holds more than this.
+    static let steppedLowWater = 256 * 1024
+
+    func run() async throws {
+        var clock = MarketClock(start: configuration.start, speed: configuration.speed)
+        let interval = UInt64(configuration.flushIntervalMilliseconds * 1e6)
+        try await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                if clock.isStepped {
+                    let connections = await registry.all
+                    if connections.contains(where: { $0.subscriber.queue.backlogBytes > Self.steppedLowWater }) {
+                        try await Task.sleep(nanoseconds: 1_000_000)
+                        continue
+                    }
+                    clock.advance(to: clock.now() + Self.steppedIncrement)
+                }
+                let notices = await hub.advance(to: clock.now())
+                for notice in notices { await handle(notice) }
+                try await Task.sleep(nanoseconds: clock.isStepped ? 0 : interval)
+            }
+        } onGracefulShutdown: {
+            // Clients see an abrupt disconnect (no close frame), never 1000/1001, which would make
+            // the Python client stop for good; they reconnect when the server is back.
+            Task {
+                for c in await registry.all { c.abortNow() }
+            }
+        }
+    }
+
+    private func handle(_ notice: FeedHub.Notice) async {
+        switch notice {
+        case .slowConsumer(let id):
+            guard let c = await registry.connection(id) else { return }
+            c.logger.warning("slow consumer: backlog over the bound; sending slow_consumer and aborting",
+                             metadata: ["backlog-bytes": "\(c.subscriber.queue.backlogBytes)"])
+            _ = c.subscriber.queue.dropBacklog()
+            for action in c.withSession({ $0.slowConsumer() }) {
+                switch action {
+                case .send(let frame): c.send(frame)
+                case .abort: c.abortAfterQueued()
+                default: break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TickforgeMarket
+import TickforgeServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the market over the Polygon/Massive WebSocket protocol at ws://HOST:PORT/stocks.",
+        discussion: "Every option has an environment twin (TICKFORGE_PORT, …); see the README's configuration table."
+    )
+
+    @OptionGroup var market: MarketOptions
+
+    @Option(help: "Address to bind (env TICKFORGE_HOST).")
+    var host: String?
+
+    @Option(help: "Port to bind; 0 picks a free port and prints it (env TICKFORGE_PORT). Default: 8765.")
+    var port: Int?
+
+    @Option(help: "Market time to start at, RFC 3339 (env TICKFORGE_START). Default: now.")
+    var start: String?
+
+    @Option(help: "Clock speed: 1 (real time), N (N× real time) or max (as fast as subscribers read) (env TICKFORGE_SPEED).")
+    var speed: String?
+
+    @Option(name: .customLong("api-key"), help: "Accept only this key (repeatable; env TICKFORGE_API_KEYS, comma-separated). Default: any key.")
+    var apiKeys: [String] = []
+
+    @Option(name: .customLong("auth-timeout"), help: "Seconds a connection may stay unauthenticated (env TICKFORGE_AUTH_TIMEOUT). Default: 10.")
+    var authTimeout: Double?
+
+    @Option(name: .customLong("max-connections-per-key"), help: "Connections per key; the newest wins and the oldest is evicted (env TICKFORGE_MAX_CONNECTIONS_PER_KEY). Default: unlimited.")
+    var maxConnectionsPerKey: Int?
+
+    @Option(name: .customLong("flush-interval-ms"), help: "How often frames are flushed, in ms (env TICKFORGE_FLUSH_INTERVAL_MS). Default: 5.")
+    var flushIntervalMs: Double?
+
+    @Option(name: .customLong("bar-delay-ms"), help: "Delay after a bar's window before it is sent, in ms (env TICKFORGE_BAR_DELAY_MS). Default: 2000, like Polygon's A.")
+    var barDelayMs: Double?
+
+    @Option(name: .customLong("max-backlog-bytes"), help: "A connection whose unsent backlog passes this is a slow consumer (env TICKFORGE_MAX_BACKLOG_BYTES). Default: 8388608.")
+    var maxBacklogBytes: Int?
+
+    @Option(name: .customLong("max-backlog-age-ms"), help: "…or whose oldest unsent frame is older than this, in ms (env TICKFORGE_MAX_BACKLOG_AGE_MS). Default: 5000.")
+    var maxBacklogAgeMs: Double?
+
+    func run() async throws {
+        let resolved = try market.resolve()
+        func env(_ name: String) -> String? { MarketOptions.environment(name) }
+        func number<T: LosslessStringConvertible>(_ flag: T?, _ name: String, _ what: String) throws -> T? {
+            if let flag { return flag }
+            guard let text = env(name) else { return nil }
+            guard let v = T(text) else { throw CLIError("\(name) must be \(what), got '\(text)'") }
+            return v
+        }
+
+        var config = ServerConfiguration(market: resolved.configuration)
+        config.host = host ?? env("TICKFORGE_HOST") ?? config.host
+        config.port = try number(port, "TICKFORGE_PORT", "a port number") ?? config.port
+        if let text = start ?? env("TICKFORGE_START") { config.start = try parseInstant(text, flag: "--start") }
+        if let text = speed ?? env("TICKFORGE_SPEED") {
+            guard let s = ClockSpeed(parsing: text) else { throw CLIError("--speed must be a positive number or 'max', got '\(text)'") }
+            config.speed = s
+        }
+        let keys = apiKeys + (env("TICKFORGE_API_KEYS")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? [])
+        config.apiKeys = keys.isEmpty ? nil : Set(keys)
+        config.authTimeoutSeconds = try number(authTimeout, "TICKFORGE_AUTH_TIMEOUT", "a number of seconds") ?? config.authTimeoutSeconds
+        config.maxConnectionsPerKey = try number(maxConnectionsPerKey, "TICKFORGE_MAX_CONNECTIONS_PER_KEY", "a whole number")
+        config.flushIntervalMilliseconds = try number(flushIntervalMs, "TICKFORGE_FLUSH_INTERVAL_MS", "milliseconds") ?? config.flushIntervalMilliseconds
+        let barDelay = try number(barDelayMs, "TICKFORGE_BAR_DELAY_MS", "milliseconds") ?? 2000
+        config.hub.barDelayNanoseconds = Int64(barDelay * 1e6)
+        config.hub.queueLimits.maxBytes = try number(maxBacklogBytes, "TICKFORGE_MAX_BACKLOG_BYTES", "a byte count") ?? config.hub.queueLimits.maxBytes
+        if let age = try number(maxBacklogAgeMs, "TICKFORGE_MAX_BACKLOG_AGE_MS", "milliseconds") { config.hub.queueLimits.maxAgeNanoseconds = Int64(age * 1e6) }
+        if let n = config.maxConnectionsPerKey, n < 1 { throw CLIError("--max-connections-per-key must be at least 1") }
+        guard config.authTimeoutSeconds > 0, config.flushIntervalMilliseconds > 0 else { throw CLIError("timeouts and intervals must be positive") }
+
+        var logger = Logger(label: "tickforge.serve")
+        logger.logLevel = .info
+        let server = TickforgeServer(configuration: config, logger: logger)
+        let symbols = resolved.symbols
+        let finalConfig = config
+        let services = server.services { port in
+            Banner.print(host: finalConfig.host, port: port, symbols: symbols, configuration: finalConfig)
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}
+
+enum Banner {
+    static func print(host: String, port: Int, symbols: [String], configuration: ServerConfiguration) {
+        let shown = symbols.prefix(8).joined(separator: ",") + (symbols.count > 8 ? ",… (\(symbols.count))" : "")
+        let text = """
+
+        Tickforge is serving a synthetic US-equities market.
+          Polygon/Massive stocks:  ws://\(host):\(port)/stocks
+          listening on port:       \(port)
+          symbols (wildcard):      \(shown)\(configuration.market.universe.isOpen ? " — any other ticker also trades" : "")
+          market hours:            \(configuration.market.marketHours.rawValue)    speed: \(configuration.speed)    seed: \(configuration.market.seed)
+          API keys:                \(configuration.apiKeys == nil ? "any key is accepted" : "\(configuration.apiKeys!.count) accepted")
+
+        Try it:
+          tickforge tail ws://\(host):\(port)/stocks --key demo --subscribe T.AAPL,Q.AAPL
+
+        Python (massive / polygon-api-client):
+          from massive import WebSocketClient   # or: from polygon import WebSocketClient
+          c = WebSocketClient(api_key="demo", feed="\(host):\(port)", market="stocks", secure=False, subscriptions=["T.AAPL"])
+          c.run(print)
+
+        """
+        Swift.print(text)
+        fflushStdout()
+    }
+}
