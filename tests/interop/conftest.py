@@ -1,0 +1,77 @@
+"""Starts the built `tickforge serve` on a free port for each test that asks for a server."""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+BIN = os.environ.get("TICKFORGE_BIN", ".build/debug/tickforge")
+READY_TIMEOUT_S = 120  # generous: a busy 2-core CI machine
+
+
+class Server:
+    def __init__(self, *args: str):
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--port", "0", "--bar-delay-ms", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.port = None
+        ready = threading.Event()
+
+        def pump():
+            for line in self.proc.stdout:
+                self.lines.append(line)
+                m = re.search(r"listening on port:\s+(\d+)", line)
+                if m and self.port is None:
+                    self.port = int(m.group(1))
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        if not ready.wait(READY_TIMEOUT_S) or self.port is None:
+            self.stop()
+            raise RuntimeError("tickforge serve did not report its port:\n" + "".join(self.lines))
+
+    @property
+    def feed(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture
+def serve():
+    started: list[Server] = []
+
+    def start(*args: str) -> Server:
+        s = Server(*args)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+def wait_until(predicate, timeout_s: float = 60, interval_s: float = 0.05):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval_s)
+    return predicate()
