@@ -22,27 +22,26 @@ struct FeedLoop: Service {
     func run() async throws {
         var clock = MarketClock(start: configuration.start, speed: configuration.speed)
         let interval = UInt64(configuration.flushIntervalMilliseconds * 1e6)
-        try await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                if clock.isStepped {
-                    let connections = await registry.all
-                    if connections.contains(where: { $0.subscriber.queue.backlogBytes > Self.steppedLowWater }) {
-                        try await Task.sleep(nanoseconds: 1_000_000)
-                        continue
-                    }
-                    clock.advance(to: clock.now() + Self.steppedIncrement)
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if clock.isStepped {
+                let connections = await registry.all
+                if connections.contains(where: { $0.subscriber.queue.backlogBytes > Self.steppedLowWater }) {
+                    try? await Task.sleep(nanoseconds: 1_000_000)
+                    continue
                 }
-                let notices = await hub.advance(to: clock.now())
-                for notice in notices { await handle(notice) }
-                try await Task.sleep(nanoseconds: clock.isStepped ? 0 : interval)
+                clock.advance(to: clock.now() + Self.steppedIncrement)
             }
-        } onGracefulShutdown: {
-            // Clients see an abrupt disconnect (no close frame), never 1000/1001, which would make
-            // the Python client stop for good; they reconnect when the server is back.
-            Task {
-                for c in await registry.all { c.abortNow() }
-            }
+            let notices = await hub.advance(to: clock.now())
+            for notice in notices { await handle(notice) }
+            try? await Task.sleep(nanoseconds: clock.isStepped ? 0 : interval)
         }
+        // Shutting down. This service is last in the group, so it stops first: connections are
+        // aborted here, before the HTTP server starts its own graceful close (which would send
+        // 1000, making the Python client stop for good, and wait on readers that never answer).
+        // Clients see an abrupt disconnect and reconnect when the server is back.
+        let connections = await registry.all
+        logger.info("shutting down: aborting connections", metadata: ["connections": "\(connections.count)"])
+        for c in connections { c.abortNow() }
     }
 
     private func handle(_ notice: FeedHub.Notice) async {
@@ -58,6 +57,11 @@ struct FeedLoop: Service {
                 case .abort: c.abortAfterQueued()
                 default: break
                 }
+            }
+            // A reader that stopped entirely never lets the writer reach the status: abort anyway.
+            Task {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                c.abortNow()
             }
         }
     }

@@ -49,6 +49,8 @@ public struct TickforgeServer: Sendable {
             logger: logger
         )
         let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, logger: logger)
-        return [loop, app]
+        // A service group stops services in reverse order: the feed loop first (it aborts the
+        // connections), then the HTTP server.
+        return [app, loop]
     }
 }

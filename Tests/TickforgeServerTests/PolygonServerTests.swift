@@ -1,0 +1,133 @@
+import Testing
+import TickforgeMarket
+
+@Suite("tickforge serve over real sockets: the Polygon/Massive dialect", .serialized)
+struct PolygonServerTests {
+    @Test("the handshake, byte for byte, then data in arrays")
+    func handshake() async throws {
+        let server = try await RunningServer.start()
+        let c = RecordingClient(url: server.url)
+        #expect(await c.waitFor { $0.received.count >= 1 })
+        #expect(c.received.first == #"[{"ev":"status","status":"connected","message":"Connected Successfully"}]"#)
+        c.send(#"{"action":"auth","params":"k"}"#)
+        #expect(await c.waitFor { $0.received.count >= 2 })
+        #expect(c.received[1] == #"[{"ev":"status","status":"auth_success","message":"authenticated"}]"#)
+        c.send(#"{"action":"subscribe","params":"T.AAPL,A.AAPL"}"#)
+        #expect(await c.waitFor { $0.received.count >= 3 })
+        #expect(c.received[2] == #"[{"ev":"status","status":"success","message":"subscribed to: T.AAPL"},{"ev":"status","status":"success","message":"subscribed to: A.AAPL"}]"#)
+        #expect(await c.waitFor { $0.dataFrames.contains { $0.contains(#"{"ev":"A","sym":"AAPL""#) } && $0.dataFrames.contains { $0.contains(#"{"ev":"T","sym":"AAPL""#) } })
+        for frame in c.dataFrames {
+            #expect(frame.hasPrefix("[{\"ev\":") && frame.hasSuffix("}]"))
+            #expect(!frame.contains("MSFT"))
+        }
+        c.stop()
+        await server.stop()
+    }
+
+    @Test("no data before auth: a subscribe is refused with auth_required")
+    func noDataBeforeAuth() async throws {
+        let server = try await RunningServer.start()
+        let c = RecordingClient(url: server.url)
+        #expect(await c.waitFor { $0.received.count >= 1 })
+        c.send(#"{"action":"subscribe","params":"T.*,Q.*"}"#)
+        #expect(await c.waitFor { $0.received.count >= 2 })
+        #expect(c.received[1].contains(#""status":"auth_required""#))
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(c.dataFrames.isEmpty)
+        c.stop()
+        await server.stop()
+    }
+
+    @Test("multi-client isolation: one unsubscribes, the other keeps receiving")
+    func isolation() async throws {
+        let server = try await RunningServer.start()
+        let a = RecordingClient(url: server.url), b = RecordingClient(url: server.url)
+        for c in [a, b] {
+            c.send(#"{"action":"auth","params":"k"}"#)
+            c.send(#"{"action":"subscribe","params":"T.AAPL"}"#)
+        }
+        #expect(await a.waitFor { !$0.dataFrames.isEmpty })
+        #expect(await b.waitFor { !$0.dataFrames.isEmpty })
+        a.send(#"{"action":"unsubscribe","params":"T.AAPL"}"#)
+        #expect(await a.waitFor { $0.received.contains { $0.contains("unsubscribed to: T.AAPL") } })
+        let ackIndex = a.received.firstIndex { $0.contains("unsubscribed to: T.AAPL") }!
+        let bBefore = b.dataFrames.count
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(a.received.count == ackIndex + 1, "nothing after the unsubscribe ack")
+        #expect(await b.waitFor { $0.dataFrames.count > bBefore + 5 })
+        a.stop(); b.stop()
+        await server.stop()
+    }
+
+    @Test("malformed frames get an error status; the server and other clients are unaffected")
+    func malformed() async throws {
+        let server = try await RunningServer.start()
+        let good = RecordingClient(url: server.url), bad = RecordingClient(url: server.url)
+        good.send(#"{"action":"auth","params":"k"}"#)
+        good.send(#"{"action":"subscribe","params":"Q.MSFT"}"#)
+        bad.send(#"{"action":"auth","params":"k"}"#)
+        for junk in ["{{{", "[]", #"{"action":42}"#, String(repeating: "x", count: 100_000), #"{"action":"subscribe"}"#] { bad.send(junk) }
+        #expect(await bad.waitFor { $0.received.filter { $0.contains(#""status":"error""#) }.count >= 4 })
+        bad.send(#"{"action":"subscribe","params":"T.AAPL"}"#)
+        #expect(await bad.waitFor { !$0.dataFrames.isEmpty }, "the bad client's session still works")
+        let before = good.dataFrames.count
+        #expect(await good.waitFor { $0.dataFrames.count > before + 5 })
+        good.stop(); bad.stop()
+        await server.stop()
+    }
+
+    @Test("one connection per key: the newer wins, the older gets max_connections and an abort")
+    func eviction() async throws {
+        let server = try await RunningServer.start { $0.maxConnectionsPerKey = 1 }
+        let old = RecordingClient(url: server.url)
+        old.send(#"{"action":"auth","params":"same"}"#)
+        #expect(await old.waitFor { $0.received.count >= 2 })
+        let new = RecordingClient(url: server.url)
+        new.send(#"{"action":"auth","params":"same"}"#)
+        #expect(await old.waitFor { $0.isClosed })
+        #expect(old.received.last == #"[{"ev":"status","status":"max_connections","message":"Maximum number of websocket connections exceeded. "}]"#)
+        #expect(await new.waitFor { $0.received.count >= 2 && !$0.isClosed })
+        #expect(new.received[1].contains("auth_success"))
+        old.stop(); new.stop()
+        await server.stop()
+    }
+
+    @Test("a stalled reader is dropped as a slow consumer; memory stays bounded and others keep their rate")
+    func slowConsumer() async throws {
+        // Twenty times real time, so the stalled reader overflows the kernel's socket buffers (several
+        // MB on loopback) and then its own queue within seconds.
+        let server = try await RunningServer.start(symbols: ["AAPL", "MSFT", "NVDA", "TSLA", "SPY", "QQQ"]) {
+            $0.hub.queueLimits = .init(maxBytes: 2 << 20, maxAgeNanoseconds: 2 * Timestamp.nanosPerSecond)
+            $0.speed = .multiplier(20)
+        }
+        let rssBefore = residentBytes()
+        let healthy = RecordingClient(url: server.url)
+        healthy.send(#"{"action":"auth","params":"k"}"#)
+        healthy.send(#"{"action":"subscribe","params":"Q.AAPL"}"#)
+        let stalled = try #require(StalledClient(port: server.port, subscribe: "T.*,Q.*"))
+        // Let the stalled client fall behind for a while, checking the healthy one keeps flowing.
+        var counts: [Int] = []
+        for _ in 0..<8 {
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            counts.append(healthy.dataFrames.count)
+        }
+        let growth = residentBytes() - rssBefore
+        #expect(growth < 150 << 20, "RSS grew by \(growth >> 20) MB")
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $1 > $0 }, "healthy client stalled: \(counts)")
+        #expect(await stalled.waitUntilDropped(seconds: 60), "the server never dropped the stalled reader")
+        healthy.stop()
+        await server.stop()
+    }
+
+    @Test("unknown paths are 404; query strings on /stocks are ignored")
+    func paths() async throws {
+        let server = try await RunningServer.start()
+        let c = RecordingClient(url: "ws://127.0.0.1:\(server.port)/options")
+        #expect(await c.waitFor { $0.isClosed })
+        #expect(c.received.isEmpty)
+        let q = RecordingClient(url: server.url + "?apiKey=x")
+        #expect(await q.waitFor { !$0.received.isEmpty })
+        c.stop(); q.stop()
+        await server.stop()
+    }
+}

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TickforgeMarket
+import TickforgeServer
+import WSClient
+
+/// A `TickforgeServer` running in-process on a free port.
+final class RunningServer: Sendable {
+    let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    static func start(symbols: [String] = ["AAPL", "MSFT"], _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+        let universe = try Universe(seed: 9, symbols: symbols, isOpen: false)
+        var config = ServerConfiguration(market: MarketConfiguration(seed: 9, universe: universe))
+        config.port = 0
+        config.hub.barDelayNanoseconds = 0
+        configure(&config)
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let services = TickforgeServer(configuration: config, logger: logger).services { continuation.yield($0) }
+        let group = ServiceGroup(services: services, logger: logger)
+        let task = Task { try await group.run() }
+        var port = 0
+        for await p in ports { port = p; break }
+        return RunningServer(port: port, group: group, task: task)
+    }
+
+    var url: String { "ws://127.0.0.1:\(port)/stocks" }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}
+
+/// A value shared between tasks.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+/// A scripted client that records every text frame it receives.
+final class RecordingClient: Sendable {
+    private let frames = Shared<[String]>([])
+    private let closed = Shared<Bool>(false)
+    private let outbox: AsyncStream<String>.Continuation
+    private let task: Task<Void, Never>
+
+    init(url: String) {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        outbox = continuation
+        let frames = self.frames, closed = self.closed
+        var logger = Logger(label: "test.client")
+        logger.logLevel = .critical
+        task = Task {
+            _ = try? await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+                let writer = Task {
+                    for await text in stream { try? await outbound.write(.text(text)) }
+                }
+                defer { writer.cancel() }
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let t) = message { frames.withLock { $0.append(t) } }
+                }
+            }
+            closed.withLock { $0 = true }
+        }
+    }
+
+    func send(_ text: String) { outbox.yield(text) }
+    var received: [String] { frames.withLock { $0 } }
+    var isClosed: Bool { closed.withLock { $0 } }
+    var dataFrames: [String] { received.filter { !$0.hasPrefix(#"[{"ev":"status""#) } }
+
+    func stop() {
+        outbox.finish()
+        task.cancel()
+    }
+
+    /// Waits (generously) until `predicate` holds; returns whether it did.
+    func waitFor(_ seconds: Double = 60, _ predicate: (RecordingClient) -> Bool) async -> Bool {
+        let deadline = SystemTime.monotonicNanoseconds() + Int64(seconds * 1e9)
+        while SystemTime.monotonicNanoseconds() < deadline {
+            if predicate(self) { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return predicate(self)
+    }
+}
+
+/// Resident memory of this process, in bytes.
+func residentBytes() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var size = 0, resident = 0
+    withUnsafeMutablePointer(to: &size) { s in
+        withUnsafeMutablePointer(to: &resident) { r in
+            _ = withVaList([s, r]) { vfscanf(f, "%d %d", $0) }
+        }
+    }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// A client that completes the WebSocket handshake, subscribes, and then never reads a byte.
+final class StalledClient {
+    let fd: Int32
+
+    init?(port: Int, subscribe: String) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        // A small receive buffer makes the server feel the stall sooner.
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { close(fd); return nil }
+        let request = "GET /stocks HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        send(Array(request.utf8))
+        send(Self.maskedTextFrame(#"{"action":"auth","params":"slow"}"#))
+        send(Self.maskedTextFrame(#"{"action":"subscribe","params":"\#(subscribe)"}"#))
+    }
+
+    private func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) } }
+
+    /// A client frame must be masked; a zero mask leaves the payload as is.
+    static func maskedTextFrame(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8)
+        precondition(payload.count < 126)
+        return [0x81, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload
+    }
+
+    /// Reads (and discards) until the server closes or resets the connection.
+    func waitUntilDropped(seconds: Double) async -> Bool {
+        var flags = fcntl(fd, F_GETFL, 0)
+        flags |= O_NONBLOCK
+        _ = fcntl(fd, F_SETFL, flags)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let deadline = SystemTime.monotonicNanoseconds() + Int64(seconds * 1e9)
+        while SystemTime.monotonicNanoseconds() < deadline {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 {
+                if errno == ECONNRESET { return true }
+                try? await Task.sleep(nanoseconds: 20_000_000)
+            }
+        }
+        return false
+    }
+
+    deinit { close(fd) }
+}
