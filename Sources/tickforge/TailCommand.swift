@@ -22,7 +22,7 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(help: "Print frames exactly as received.")
     var raw = false
 
-    @Option(help: "Stop after this many events (0 = run until interrupted).")
+    @Option(help: "Stop after this many events (frames with --raw; 0 = run until interrupted).")
     var count = 0
 
     func run() async throws {
@@ -53,7 +53,7 @@ final class TailPrinter: @unchecked Sendable {
     func handle(_ frame: String) -> Bool {
         if raw {
             print(frame)
-            seen += 1
+            if !frame.hasPrefix(#"[{"ev":"status""#) { seen += 1 }
             fflushStdout()
             return limit == 0 || seen < limit
         }
@@ -83,7 +83,9 @@ final class TailPrinter: @unchecked Sendable {
         func v(_ k: String) -> String { e[k].map { "\($0)" } ?? "-" }
         switch e["ev"] as? String {
         case "status": return "status  \(v("status")): \(v("message"))"
-        case "T": return "\(time(e["t"])) T  \(sym) \(v("s")) @ \(v("p"))  x=\(v("x")) c=\((e["c"] as? [Any]).map { "\($0)" } ?? "[]") id=\(v("i"))"
+        case "T":
+            let conditions = (e["c"] as? [Any]).map { " c=" + $0.map { "\($0)" }.joined(separator: ",") } ?? ""
+            return "\(time(e["t"])) T  \(sym) \(v("s")) @ \(v("p"))  x=\(v("x"))\(conditions) id=\(v("i"))"
         case "Q": return "\(time(e["t"])) Q  \(sym) \(v("bs")) × \(v("bp"))  /  \(v("ap")) × \(v("as"))"
         case "A", "AM": return "\(time(e["s"])) \(v("ev")) \(sym) o=\(v("o")) h=\(v("h")) l=\(v("l")) c=\(v("c")) v=\(v("v")) vw=\(v("vw")) n≈\(v("z"))"
         default: return "\(e)"
