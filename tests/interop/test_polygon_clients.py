@@ -20,6 +20,16 @@ def client_module(name):
     return ws, models, exceptions
 
 
+async def stop(client, task):
+    """Closes the client and waits for its connect() task to end."""
+    await client.close()
+    task.cancel()
+    try:
+        await task
+    except (asyncio.CancelledError, Exception):
+        pass
+
+
 async def collect(client, until, timeout_s=TIMEOUT_S):
     """Runs the client until `until(received)` holds; returns every parsed message."""
     received = []
@@ -34,12 +44,7 @@ async def collect(client, until, timeout_s=TIMEOUT_S):
     try:
         await asyncio.wait_for(done.wait(), timeout_s)
     finally:
-        await client.close()
-        task.cancel()
-        try:
-            await task
-        except (asyncio.CancelledError, Exception):
-            pass
+        await stop(client, task)
     return received
 
 
@@ -130,12 +135,7 @@ def test_client_reconnects_reauths_resubscribes_after_a_server_abort(serve, name
                 # The client's reconnect evicts the intruder in turn; wait for its data to resume.
                 await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
         finally:
-            await client.close()
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):
-                pass
+            await stop(client, task)
         return received
 
     msgs = asyncio.run(scenario())

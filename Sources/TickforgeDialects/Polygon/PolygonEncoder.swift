@@ -38,14 +38,8 @@ public struct PolygonEncoder: DialectEncoder {
             key(",\"p\":", &out); price(t.price, &out)
             key(",\"s\":", &out); int(Int64(t.size), &out)
             if !t.conditions.isEmpty {
-                key(",\"c\":[", &out)
-                var first = true
-                t.conditions.forEachCode { code in
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    first = false
-                    DecimalText.appendInteger(Int64(code), to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
+                key(",\"c\":", &out)
+                t.conditions.appendJSONArray(to: &out)
             }
             key(",\"t\":", &out); ms(t.timestamp, &out)
             key(",\"q\":", &out); int(t.sequence, &out)

@@ -35,9 +35,15 @@ public struct TradeConditions: Hashable, Sendable, Sequence {
         }
     }
 
-    /// Calls `body` for each code without allocating.
-    @inlinable public func forEachCode(_ body: (UInt8) -> Void) {
+    /// Appends the codes as a JSON array of integers, e.g. `[12,37]` (shared by every JSON encoder).
+    public func appendJSONArray(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
         var i = 0
-        while i < count { body(UInt8(truncatingIfNeeded: packed >> (8 * i))); i += 1 }
+        while i < count {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            DecimalText.appendInteger(Int64(UInt8(truncatingIfNeeded: packed >> (8 * i))), to: &out)
+            i += 1
+        }
+        out.append(UInt8(ascii: "]"))
     }
 }

@@ -40,14 +40,8 @@ public struct NDJSONEncoder {
             key(",\"x\":", &out); DecimalText.appendInteger(Int64(t.exchange), to: &out)
             key(",\"z\":", &out); DecimalText.appendInteger(Int64(t.tape.rawValue), to: &out)
             if !t.conditions.isEmpty {
-                key(",\"c\":[", &out)
-                var first = true
-                t.conditions.forEachCode { code in
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    first = false
-                    DecimalText.appendInteger(Int64(code), to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
+                key(",\"c\":", &out)
+                t.conditions.appendJSONArray(to: &out)
             }
             key(",\"pt\":", &out); DecimalText.appendInteger(t.participantTimestamp.nanoseconds, to: &out)
             if let trft = t.trfTimestamp {
