@@ -177,7 +177,9 @@ public actor FeedHub {
         pending.removeAll(keepingCapacity: true)
 
         for id in Array(active.keys).sorted() {
-            guard var a = active[id] else { continue }
+            // Taken out while it is worked on, so its arrays are uniquely referenced and mutate in
+            // place instead of being copied on write.
+            guard var a = active.removeValue(forKey: id) else { continue }
             while true {
                 releaseTicks(&a, id: id, through: target)
                 releaseBars(&a, id: id, through: target)

@@ -16,6 +16,8 @@ struct FeedLoop: Service {
 
     /// Market-time step per iteration in `--speed max` mode.
     static let steppedIncrement: Int64 = 250 * Timestamp.nanosPerMillisecond
+    /// Loop period while no symbol is subscribed.
+    static let idleTick: UInt64 = 50_000_000
     /// A stepped clock waits while any queue holds more than this.
     static let steppedLowWater = 256 * 1024
 
@@ -33,7 +35,10 @@ struct FeedLoop: Service {
             }
             let notices = await hub.advance(to: clock.now())
             for notice in notices { await handle(notice) }
-            try? await Task.sleep(nanoseconds: clock.isStepped ? 0 : interval)
+            // With nothing subscribed there is nothing to flush: wake rarely, so an idle server
+            // costs next to no CPU (a first subscriber waits at most one idle tick).
+            let idle = await hub.activeSymbolCount == 0
+            try? await Task.sleep(nanoseconds: idle ? Self.idleTick : (clock.isStepped ? 0 : interval))
         }
         // Shutting down. This service is last in the group, so it stops first: connections are
         // aborted here, before the HTTP server starts its own graceful close (which would send
