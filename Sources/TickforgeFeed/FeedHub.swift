@@ -14,6 +14,8 @@ public actor FeedHub {
         /// A frame never exceeds this many bytes (official clients reject frames near 1 MB).
         public var maxFrameBytes = 512 * 1024
         public var queueLimits = OutboundQueue.Limits()
+        /// Most symbols the hub will ever create tapes for (an open universe's bound).
+        public var maxSymbols = 20_000
         public init() {}
     }
 
@@ -114,6 +116,9 @@ public actor FeedHub {
     private func topic(kind: EventKinds, ticker: String) -> Topic? {
         if ticker == "*" { return Topic(kind: kind, symbol: nil) }
         let known = market.symbolCount
+        // In an open universe every new ticker gets a tape; a cap keeps clients that subscribe to
+        // endless made-up tickers from growing the server's memory without bound.
+        if known >= options.maxSymbols, !market.hasSymbol(ticker) { return nil }
         guard let id = market.symbolID(for: ticker) else { return nil }
         if Int(id) >= known { registerTicker(id) }
         return Topic(kind: kind, symbol: id)
@@ -210,21 +215,25 @@ public actor FeedHub {
         }
     }
 
+    /// This event's slice per dialect, reset for every event (kept as a member so routing allocates nothing).
+    private var encodedSlices: [Range<Int>?] = []
+
     /// Encodes an event once per dialect that has a receiver, and records the slice for each receiver.
     private func route(_ event: MarketEvent, id: SymbolID) {
         let receivers = index.receivers(of: event.kind, symbol: id)
         guard !receivers.isEmpty else { return }
-        var encoded = [Range<Int>?](repeating: nil, count: encoders.count)
+        if encodedSlices.count != encoders.count { encodedSlices = Array(repeating: nil, count: encoders.count) }
+        for d in encodedSlices.indices { encodedSlices[d] = nil }
         for r in receivers {
             guard let s = subscribers[r] else { continue }
             let d = s.dialect
-            if encoded[d] == nil {
+            if encodedSlices[d] == nil {
                 let start = arenas[d].count
                 guard encoders[d].encode(event, into: &arenas[d]) else { continue }
                 encodeCount += 1
-                encoded[d] = start..<arenas[d].count
+                encodedSlices[d] = start..<arenas[d].count
             }
-            pending[r, default: []].append(Slice(dialect: d, range: encoded[d]!))
+            pending[r, default: []].append(Slice(dialect: d, range: encodedSlices[d]!))
         }
     }
 

@@ -92,6 +92,19 @@ struct FeedHubTests {
         #expect(symbols == ["AAPL", "MSFT"])
     }
 
+    @Test("an open universe stops creating symbols at the cap: made-up tickers cannot grow memory without bound")
+    func symbolCap() async {
+        var o = FeedHub.Options()
+        o.maxSymbols = 5
+        let h = hub(symbols: ["AAPL", "MSFT"], open: true, options: o)
+        let s = await h.addSubscriber(dialect: 0)
+        var resolutions: [FeedHub.Resolution] = []
+        for i in 0..<10 { resolutions.append(await h.subscribe(s.id, kind: .trades, ticker: "ZZ\(i)")) }
+        #expect(resolutions.prefix(3).allSatisfy { $0 == .subscribed })
+        #expect(resolutions.suffix(7).allSatisfy { $0 == .unknownSymbol })
+        #expect(await h.subscribe(s.id, kind: .trades, ticker: "ZZ0") == .subscribed, "known tickers still resolve")
+    }
+
     @Test("events go out in market-time order and never twice, across minute boundaries")
     func streamMatchesMarket() async {
         let h = hub()

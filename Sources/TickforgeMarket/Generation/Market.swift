@@ -28,6 +28,9 @@ public final class Market {
         return id
     }
 
+    /// Whether the ticker already has a tape.
+    public func hasSymbol(_ ticker: String) -> Bool { idsByTicker[Universe.normalize(ticker)] != nil }
+
     public func tape(_ id: SymbolID) -> SymbolTape { tapes[Int(id)] }
     public func ticker(of id: SymbolID) -> String { tapes[Int(id)].profile.ticker }
     public var symbolCount: Int { tapes.count }
