@@ -273,4 +273,18 @@ public actor FeedHub {
 
     /// Market time the hub has released through.
     public var marketTime: Timestamp { now }
+
+    /// A snapshot for operators and tests.
+    public struct Stats: Sendable, Equatable {
+        public var subscribers: Int
+        public var activeSymbols: Int
+        public var minutesGenerated: Int
+        public var eventsEncoded: Int
+        public var marketTime: Timestamp
+    }
+
+    public var stats: Stats {
+        Stats(subscribers: subscribers.count, activeSymbols: active.count, minutesGenerated: minutesGenerated,
+              eventsEncoded: encodeCount, marketTime: now)
+    }
 }

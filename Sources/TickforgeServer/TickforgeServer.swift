@@ -31,6 +31,12 @@ public struct TickforgeServer: Sendable {
 
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
+        // What the feed is doing: connections, symbols being generated, work done so far.
+        router.get("/stats") { _, _ -> String in
+            let s = await hub.stats
+            return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
+                + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)"}"# + "\n"
+        }
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(

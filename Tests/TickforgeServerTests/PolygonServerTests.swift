@@ -105,17 +105,42 @@ struct PolygonServerTests {
         healthy.send(#"{"action":"auth","params":"k"}"#)
         healthy.send(#"{"action":"subscribe","params":"Q.AAPL"}"#)
         let stalled = try #require(StalledClient(port: server.port, subscribe: "T.*,Q.*"))
-        // Let the stalled client fall behind for a while, checking the healthy one keeps flowing.
-        var counts: [Int] = []
-        for _ in 0..<8 {
-            try await Task.sleep(nanoseconds: 1_000_000_000)
-            counts.append(healthy.dataFrames.count)
-        }
+        // The stalled reader falls behind, overflows its bound and is dropped; the healthy one keeps
+        // receiving throughout. (Content, not timing: a busy CI machine may pause anything briefly.)
+        #expect(await stalled.waitUntilDropped(seconds: 90), "the server never dropped the stalled reader")
         let growth = residentBytes() - rssBefore
         #expect(growth < 150 << 20, "RSS grew by \(growth >> 20) MB")
-        #expect(zip(counts, counts.dropFirst()).allSatisfy { $1 > $0 }, "healthy client stalled: \(counts)")
-        #expect(await stalled.waitUntilDropped(seconds: 60), "the server never dropped the stalled reader")
+        let atDrop = healthy.dataFrames.count
+        #expect(atDrop > 0)
+        #expect(await healthy.waitFor { $0.dataFrames.count > atDrop + 50 }, "the healthy client stopped receiving")
+        #expect(!healthy.isClosed)
         healthy.stop()
+        await server.stop()
+    }
+
+    @Test("generation stops when the last subscriber leaves (seen through /stats)")
+    func idleWhenEmpty() async throws {
+        let server = try await RunningServer.start()
+        func stats() async throws -> String {
+            try await httpGet(port: server.port, path: "/stats")
+        }
+        #expect(try await stats().contains(#""activeSymbols":0"#))
+        let c = RecordingClient(url: server.url)
+        c.send(#"{"action":"auth","params":"k"}"#)
+        c.send(#"{"action":"subscribe","params":"T.AAPL,Q.MSFT"}"#)
+        #expect(await c.waitFor { !$0.dataFrames.isEmpty })
+        #expect(try await stats().contains(#""activeSymbols":2"#))
+        c.stop()
+        var idle = false
+        for _ in 0..<600 where !idle {
+            idle = try await stats().contains(#""activeSymbols":0"#)
+            if !idle { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(idle)
+        let before = try await stats()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let generated = { (s: String) in s.split(separator: ",").first { $0.contains("minutesGenerated") } }
+        #expect(generated(try await stats()) == generated(before))
         await server.stop()
     }
 

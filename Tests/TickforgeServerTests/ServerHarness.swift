@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -144,23 +145,43 @@ final class StalledClient {
         return [0x81, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload
     }
 
-    /// Reads (and discards) until the server closes or resets the connection.
+    /// Waits until the server resets or closes the connection, without reading (peeking only, so the
+    /// client stays stalled while it waits).
     func waitUntilDropped(seconds: Double) async -> Bool {
-        var flags = fcntl(fd, F_GETFL, 0)
-        flags |= O_NONBLOCK
-        _ = fcntl(fd, F_SETFL, flags)
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         let deadline = SystemTime.monotonicNanoseconds() + Int64(seconds * 1e9)
         while SystemTime.monotonicNanoseconds() < deadline {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return true }
-            if n < 0 {
-                if errno == ECONNRESET { return true }
-                try? await Task.sleep(nanoseconds: 20_000_000)
-            }
+            // The first byte of Linux's `struct tcp_info` is the TCP state; 1 is ESTABLISHED. A reset
+            // moves it to CLOSE, a FIN to CLOSE_WAIT, while unread data stays unread.
+            var info = [UInt8](repeating: 0, count: 256)
+            var length = socklen_t(info.count)
+            let ok = info.withUnsafeMutableBytes { getsockopt(fd, Int32(IPPROTO_TCP), TCP_INFO, $0.baseAddress, &length) }
+            if ok == 0, info[0] != 1 { return true }
+            try? await Task.sleep(nanoseconds: 50_000_000)
         }
         return false
     }
 
     deinit { close(fd) }
+}
+
+/// A minimal HTTP/1.1 GET over a blocking socket; returns the body.
+func httpGet(port: Int, path: String) async throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        response += buffer[0..<n]
+    }
+    let text = String(decoding: response, as: UTF8.self)
+    return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
 }
