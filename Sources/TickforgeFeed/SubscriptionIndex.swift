@@ -34,8 +34,6 @@ struct SubscriptionIndex {
         rebuild()
     }
 
-    func topics(of subscriber: SubscriberID) -> Set<Topic> { topics[subscriber] ?? [] }
-
     /// Receivers of `kind` events of `symbol`.
     @inline(__always)
     func receivers(of kind: EventKinds, symbol: SymbolID) -> [SubscriberID] {

@@ -26,5 +26,4 @@ actor ConnectionRegistry {
     }
 
     var all: [FeedConnection] { Array(connections.values) }
-    var count: Int { connections.count }
 }

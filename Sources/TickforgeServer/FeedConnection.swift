@@ -31,10 +31,6 @@ final class FeedConnection: Sendable {
         session.withLock { body(&$0) }
     }
 
-    var isAuthenticated: Bool {
-        session.withLock { if case .authenticated = $0.state { true } else { false } }
-    }
-
     /// Queues a control frame.
     func send(_ frame: [UInt8]) { _ = subscriber.queue.pushControl(frame) }
 
