@@ -8,8 +8,9 @@ public protocol DialectEncoder {
     mutating func register(_ symbol: SymbolID, ticker: String)
     /// Appends one event's encoding (no framing); returns false if the dialect has no form for it.
     func encode(_ event: MarketEvent, into out: inout [UInt8]) -> Bool
-    /// Bytes that open and close a frame of events, and separate two events.
-    var framePrefix: [UInt8] { get }
+    /// Opens a frame of `eventCount` events (a msgpack array header needs the count up front).
+    func appendFramePrefix(eventCount: Int, to frame: inout [UInt8])
+    /// Bytes between two events, and after the last.
     var frameSeparator: [UInt8] { get }
     var frameSuffix: [UInt8] { get }
 }

@@ -40,6 +40,11 @@ struct SubscriptionIndex {
         routes[symbol]?[kind.singleIndex] ?? []
     }
 
+    /// Receivers of `symbol` per kind, in `EventKinds.singles` order.
+    func routes(of symbol: SymbolID) -> [[SubscriberID]] {
+        routes[symbol] ?? Array(repeating: [], count: EventKinds.singles.count)
+    }
+
     /// The kinds anyone wants of `symbol`; empty means the symbol needs no generation at all.
     func kinds(of symbol: SymbolID) -> EventKinds {
         guard let perKind = routes[symbol] else { return [] }

@@ -16,7 +16,7 @@ struct ProbeEncoder: DialectEncoder {
         out.append(contentsOf: Array("\"\(tickers[event.symbol]!)|\(tag)\"".utf8))
         return true
     }
-    let framePrefix: [UInt8] = Array("[".utf8)
+    func appendFramePrefix(eventCount: Int, to frame: inout [UInt8]) { frame.append(contentsOf: Array("[".utf8)) }
     let frameSeparator: [UInt8] = Array(",".utf8)
     let frameSuffix: [UInt8] = Array("]".utf8)
 }

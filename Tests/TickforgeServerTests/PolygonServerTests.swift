@@ -1,4 +1,5 @@
 import Testing
+import TickforgeClient
 import TickforgeMarket
 
 @Suite("tickforge serve over real sockets: the Polygon/Massive dialect", .serialized)
@@ -122,7 +123,7 @@ struct PolygonServerTests {
     func idleWhenEmpty() async throws {
         let server = try await RunningServer.start()
         func stats() async throws -> String {
-            try await httpGet(port: server.port, path: "/stats")
+            try PlainHTTP.get(port: server.port, path: "/stats")
         }
         #expect(try await stats().contains(#""activeSymbols":0"#))
         let c = RecordingClient(url: server.url)

@@ -62,7 +62,8 @@ public enum DecimalText {
         withUnsafeMutableBytes(of: &buf) { b in
             var i = digits - 1
             while i >= 0 { b[i] = UInt8(48 + frac % 10); frac /= 10; i -= 1 }
-            out.append(contentsOf: b[0..<digits])
+            // A typed buffer, not a slice of raw bytes: `append(contentsOf:)` then copies in one go.
+            out.append(contentsOf: UnsafeBufferPointer(start: b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: digits))
         }
     }
 
@@ -79,7 +80,7 @@ public enum DecimalText {
             var v = value
             var i = 24
             while v > 0 { i -= 1; b[i] = UInt8(48 + v % 10); v /= 10 }
-            out.append(contentsOf: b[i..<24])
+            out.append(contentsOf: UnsafeBufferPointer(start: b.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: 24 - i))
         }
     }
 
@@ -89,5 +90,18 @@ public enum DecimalText {
         var m = 1.0
         for _ in 0..<scale { m *= 10 }
         appendFixed(Int64((value * m).rounded()), scale: scale, to: &out)
+    }
+}
+
+extension Price {
+    /// Round-lot size in shares at this price (SEC MDI tiers, in force since November 2025):
+    /// quotes are sized in these, and a trade below one is an odd lot.
+    @inlinable public var roundLot: Int32 {
+        switch units {
+        case ...2_500_000: 100
+        case ...10_000_000: 40
+        case ...100_000_000: 10
+        default: 1
+        }
     }
 }

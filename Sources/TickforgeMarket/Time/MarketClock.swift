@@ -57,6 +57,9 @@ public struct MarketClock: Sendable {
     public private(set) var anchorMarketTime: Timestamp
     /// Monotonic real time at the anchor.
     private let anchorReal: Int64
+    /// Wall-clock time at the anchor. With it a client can tell when an event was due in real
+    /// time, `anchorWallTime + (t − anchorMarketTime) / speed`, and so measure feed latency at any speed.
+    public let anchorWallTime: Timestamp
     /// Current market time in stepped mode.
     private var steppedNow: Timestamp
 
@@ -66,7 +69,9 @@ public struct MarketClock: Sendable {
     ///   - realNow: injectable monotonic reading, for tests.
     public init(start: Timestamp? = nil, speed: ClockSpeed = .multiplier(1), realNow: Int64 = SystemTime.monotonicNanoseconds()) {
         self.speed = speed
-        let startTime = start ?? SystemTime.now()
+        let wall = SystemTime.now()
+        let startTime = start ?? wall
+        anchorWallTime = wall
         anchorMarketTime = startTime
         anchorReal = realNow
         steppedNow = startTime

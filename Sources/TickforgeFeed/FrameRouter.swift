@@ -1,0 +1,155 @@
+import TickforgeMarket
+
+/// Where an event goes: a subscriber's slot in the router's dense tables and the dialect it speaks.
+struct Receiver: Sendable, Equatable {
+    var slot: Int32
+    var dialect: Int32
+}
+
+/// Encodes released events once per dialect into shared arenas, collects for each subscriber the
+/// runs of arena bytes it receives, and turns those into frames on its queue.
+///
+/// Every table is an array indexed by subscriber slot or dialect: routing an event costs no hashing
+/// and no allocation.
+struct FrameRouter {
+    /// A stretch of one dialect's arena bound for one subscriber: consecutive events of a symbol
+    /// are adjacent in the arena, so a run usually covers many events and a frame is a few copies.
+    struct Run {
+        var range: Range<Int>
+        var events: Int32
+    }
+
+    private var encoders: [any DialectEncoder]
+    private let separators: [[UInt8]]
+    let maxFrameBytes: Int
+    /// Subscriber queues and dialects by slot; a free slot has no queue.
+    private var queues: [OutboundQueue?] = []
+    private var dialects: [Int32] = []
+    private var freeSlots: [Int32] = []
+    private var arenas: [[UInt8]]
+    private var pending: [[Run]] = []
+    private var touched: [Int32] = []
+    /// This event's encoding per dialect: its arena range, `nil` if not encoded yet, empty if the
+    /// dialect has no form for it.
+    private var encoded: [Range<Int>?]
+    private(set) var encodeCount = 0
+
+    init(encoders: [any DialectEncoder], maxFrameBytes: Int) {
+        self.encoders = encoders
+        self.maxFrameBytes = maxFrameBytes
+        separators = encoders.map(\.frameSeparator)
+        arenas = Array(repeating: [], count: encoders.count)
+        encoded = Array(repeating: nil, count: encoders.count)
+    }
+
+    mutating func register(_ id: SymbolID, ticker: String) {
+        for d in encoders.indices { encoders[d].register(id, ticker: ticker) }
+    }
+
+    // MARK: slots
+
+    mutating func addSlot(queue: OutboundQueue, dialect: Int) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            queues[Int(slot)] = queue
+            dialects[Int(slot)] = Int32(dialect)
+            return slot
+        }
+        queues.append(queue)
+        dialects.append(Int32(dialect))
+        pending.append([])
+        return Int32(queues.count - 1)
+    }
+
+    /// Frees a slot. The caller rebuilds routes right after, so no route names it any more.
+    mutating func removeSlot(_ slot: Int32) {
+        queues[Int(slot)] = nil
+        pending[Int(slot)].removeAll()
+        freeSlots.append(slot)
+    }
+
+    // MARK: per event
+
+    /// Starts a batch: the arenas only hold what one `advance` releases.
+    mutating func begin() {
+        for d in arenas.indices { arenas[d].removeAll(keepingCapacity: true) }
+    }
+
+    /// Encodes an event once per dialect that has a receiver for it and adds it to each
+    /// receiver's runs, extending the last run when the event follows it in the arena.
+    mutating func route(_ event: MarketEvent, to receivers: [Receiver]) {
+        guard !receivers.isEmpty else { return }
+        for d in encoded.indices { encoded[d] = nil }
+        for r in receivers {
+            let d = Int(r.dialect)
+            if encoded[d] == nil { encoded[d] = encode(event, dialect: d) }
+            guard let range = encoded[d], !range.isEmpty else { continue }
+            let slot = Int(r.slot)
+            if pending[slot].isEmpty { touched.append(r.slot) }
+            let last = pending[slot].count - 1
+            if last >= 0, pending[slot][last].range.upperBound + separators[d].count == range.lowerBound,
+               range.upperBound - pending[slot][last].range.lowerBound <= maxFrameBytes / 4 {
+                pending[slot][last].range = pending[slot][last].range.lowerBound..<range.upperBound
+                pending[slot][last].events += 1
+            } else {
+                pending[slot].append(Run(range: range, events: 1))
+            }
+        }
+    }
+
+    /// Appends the event to the dialect's arena, after a separator so that adjacent events can be
+    /// framed as one run; returns its range (empty if the dialect has no form for it).
+    private mutating func encode(_ event: MarketEvent, dialect d: Int) -> Range<Int> {
+        let mark = arenas[d].count
+        if mark > 0 { arenas[d].append(contentsOf: separators[d]) }
+        let start = arenas[d].count
+        guard encoders[d].encode(event, into: &arenas[d]) else {
+            arenas[d].removeLast(arenas[d].count - mark)
+            return start..<start
+        }
+        encodeCount += 1
+        return start..<arenas[d].count
+    }
+
+    /// Concatenates each receiver's runs into frames no larger than the limit and queues them;
+    /// slots over their queue bound are appended to `slow`.
+    mutating func flush(slow: inout [Int32]) {
+        guard !touched.isEmpty else { return }
+        let clock = SystemTime.monotonicNanoseconds()
+        for slot in touched {
+            let s = Int(slot)
+            if let queue = queues[s] { frame(pending[s], dialect: Int(dialects[s]), slot: slot, queue: queue, now: clock, slow: &slow) }
+            pending[s].removeAll(keepingCapacity: true)
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    private func frame(_ runs: [Run], dialect d: Int, slot: Int32, queue: OutboundQueue, now: Int64, slow: inout [Int32]) {
+        let encoder = encoders[d]
+        let separator = separators[d]
+        let suffix = encoder.frameSuffix
+        // Room for the framing around the events (a msgpack array header is at most 5 bytes).
+        let framing = 8 + suffix.count
+        var first = 0
+        while first < runs.count {
+            // As many whole runs as fit in one frame, and always at least one.
+            var last = first, bytes = runs[first].range.count, events = Int(runs[first].events)
+            while last + 1 < runs.count, bytes + separator.count + runs[last + 1].range.count + framing <= maxFrameBytes {
+                last += 1
+                bytes += separator.count + runs[last].range.count
+                events += Int(runs[last].events)
+            }
+            var frame: [UInt8] = []
+            frame.reserveCapacity(bytes + framing)
+            encoder.appendFramePrefix(eventCount: events, to: &frame)
+            arenas[d].withUnsafeBufferPointer { arena in
+                for k in first...last {
+                    if k > first { frame.append(contentsOf: separator) }
+                    frame.append(contentsOf: UnsafeBufferPointer(rebasing: arena[runs[k].range]))
+                }
+            }
+            frame.append(contentsOf: suffix)
+            if queue.push(frame, now: now) == .slowConsumer { slow.append(slot) }
+            first = last + 1
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TickforgeClient
+import TickforgeMarket
+
+struct FeedBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed",
+        abstract: "End-to-end feed load: starts a server, connects Polygon-dialect readers, reports events/s, latency and server CPU.",
+        discussion: """
+        The two standard runs (BENCHMARKS.md):
+          tickforge bench feed --clients 1 --speed max            one reader on T.*,Q.* over 1,000 symbols
+          tickforge bench feed --clients 100 --rate 100000        100 readers × 10 symbols at a steady 100k events/s
+        Server and readers share the machine; the server's CPU is read from /proc.
+        """
+    )
+
+    @Option(help: "Readers. One reader subscribes T.*,Q.* (the whole universe); several split the universe between them.")
+    var clients = 1
+
+    @Option(help: "Symbols in the universe (SYN0…SYN<n-1>).")
+    var symbols = 1000
+
+    @Option(help: "Clock speed for the server: a number or max. Ignored when --rate is given.")
+    var speed = "max"
+
+    @Option(help: "Target events/s delivered in total; sets the clock speed from the market's own event count.")
+    var rate: Double?
+
+    @Option(help: "Seconds measured, after the warm-up.")
+    var seconds = 10.0
+
+    @Option(help: "Seconds before measuring (connections, first minutes, caches).")
+    var warmup = 3.0
+
+    @Option(name: .customLong("flush-interval-ms"), help: "The server's flush cadence.")
+    var flushIntervalMs = 5.0
+
+    static let start = "2026-11-23T10:00:00-05:00"
+
+    func run() async throws {
+        #if DEBUG
+        print("warning: this is a debug build; numbers are meaningless. Use: swift run -c release tickforge bench feed")
+        #endif
+        guard clients >= 1, symbols >= clients else { throw CLIError("need at least one client and one symbol per client") }
+        let tickers = (0..<symbols).map { "SYN\($0)" }
+        var serverSpeed = speed
+        if let rate {
+            let perSecond = try marketRate(tickers)
+            serverSpeed = String(format: "%.3f", rate / perSecond)
+            print(String(format: "market rate at 1×: %.0f trade+quote events/s over %d symbols → --speed %@ for %.0f events/s", perSecond, symbols, serverSpeed, rate))
+        }
+        let server = try ServerProcess(arguments: [
+            "--symbols", tickers.joined(separator: ","), "--universe", "fixed", "--start", Self.start,
+            "--speed", serverSpeed, "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
+        ])
+        defer { server.stop() }
+        let url = "ws://127.0.0.1:\(server.port)/stocks"
+        let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try readClock(port: server.port)
+
+        let begin = SystemTime.monotonicNanoseconds()
+        let windowStart = begin + Int64(warmup * 1e9)
+        let windowEnd = windowStart + Int64(seconds * 1e9)
+        let plans = (0..<clients).map { i -> FeedLoadClient.Plan in
+            let topics: String
+            if clients == 1 {
+                topics = "T.*,Q.*"
+            } else {
+                let mine = stride(from: i, to: symbols, by: clients).map { tickers[$0] }
+                topics = mine.flatMap { ["T.\($0)", "Q.\($0)"] }.joined(separator: ",")
+            }
+            return FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: windowStart, windowEnd: windowEnd, clock: clock)
+        }
+        let logger = { var l = Logger(label: "tickforge.bench"); l.logLevel = .error; return l }()
+        print("\(clients) reader(s), \(symbols) symbols, speed \(serverSpeed), flush every \(flushIntervalMs) ms; warming up \(warmup) s, measuring \(seconds) s …")
+        fflushStdout()
+
+        // CPU is sampled at the window's edges, from a task that sleeps until each.
+        let pid = server.process.processIdentifier
+        let cpu = Task { () -> (Double, Double) in
+            try? await Task.sleep(nanoseconds: UInt64(max(0, windowStart - SystemTime.monotonicNanoseconds())))
+            let a = ServerProcess.cpuSeconds(pid: pid)
+            try? await Task.sleep(nanoseconds: UInt64(max(0, windowEnd - SystemTime.monotonicNanoseconds())))
+            return (a, ServerProcess.cpuSeconds(pid: pid))
+        }
+        let total = try await withThrowingTaskGroup(of: FeedLoadClient.Result.self) { group in
+            for plan in plans { group.addTask { try await FeedLoadClient.run(plan, logger: logger) } }
+            var total = FeedLoadClient.Result()
+            for try await r in group { total.merge(r) }
+            return total
+        }
+        let (cpuStart, cpuEnd) = await cpu.value
+        report(total, serverCPU: cpuEnd - cpuStart, latency: clock != nil)
+    }
+
+    /// Trade and quote events per market second over the first three minutes from the start.
+    private func marketRate(_ tickers: [String]) throws -> Double {
+        let seed = MarketConfiguration.standard().seed
+        let market = Market(configuration: MarketConfiguration(seed: seed, universe: try Universe(seed: seed, symbols: tickers, isOpen: false)))
+        guard let from = RFC3339.parse(Self.start) else { throw CLIError("bad start") }
+        let ids = tickers.compactMap { market.symbolID(for: $0) }
+        let window = from..<(from + 3 * Timestamp.nanosPerMinute)
+        let events = market.events(for: ids, in: window, kinds: [.trades, .quotes]).count
+        return Double(events) / 180
+    }
+
+    private func readClock(port: Int) throws -> FeedLoadClient.ClockMapping {
+        let stats = try PlainHTTP.get(port: port, path: "/stats")
+        guard let object = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any],
+              let market = (object["clockAnchorMarketNs"] as? NSNumber)?.int64Value,
+              let wall = (object["clockAnchorWallNs"] as? NSNumber)?.int64Value,
+              let speed = Double(object["speed"] as? String ?? "") else { throw CLIError("unexpected /stats: \(stats)") }
+        return .init(anchorMarketNanoseconds: market, anchorWallNanoseconds: wall, speed: speed)
+    }
+
+    private func report(_ r: FeedLoadClient.Result, serverCPU: Double, latency: Bool) {
+        let rate = Double(r.events) / seconds
+        print(String(format: "delivered: %.0f events/s (%.1f MB/s, %.0f frames/s, %.0f events per frame)",
+                     rate, Double(r.bytes) / seconds / 1e6, Double(r.frames) / seconds, Double(r.events) / Double(max(r.frames, 1))))
+        print(String(format: "server CPU: %.1f%% of a core, %.3f µs per delivered event", serverCPU / seconds * 100, serverCPU / Double(max(r.events, 1)) * 1e6))
+        if latency {
+            let l = r.latency
+            print(String(format: "latency event time → receipt (%llu events): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+                         l.samples, l.percentile(0.5) / 1000, l.percentile(0.9) / 1000, l.percentile(0.99) / 1000, l.maxMicroseconds / 1000))
+            print("  (event times are whole milliseconds of market time, so each figure may overstate by up to 1 market ms)")
+        }
+        if r.endedEarly { print("warning: the server ended at least one session before the window closed") }
+    }
+}
