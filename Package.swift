@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
     ],
     targets: [
         .target(name: "TickforgeMarket"),
@@ -36,6 +38,8 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -43,7 +47,11 @@ let package = Package(
         // The WebSocket client (tail, bench) lives apart: it pulls in TLS, which the server does not need.
         .target(
             name: "TickforgeClient",
-            dependencies: [.product(name: "WSClient", package: "swift-websocket"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TickforgeMarket",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TickforgeTools",
@@ -55,6 +63,7 @@ let package = Package(
                 "TickforgeMarket",
                 "TickforgeTools",
                 "TickforgeServer",
+                "TickforgeDialects",
                 "TickforgeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

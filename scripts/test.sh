@@ -37,11 +37,11 @@ check "bad input is refused with a message that shows the expected form" \
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0
 
-echo "==> interop: the official Python clients (massive, polygon-api-client) against tickforge serve"
+echo "==> interop: the official Python clients (massive, polygon-api-client, alpaca-py) against tickforge serve"
 venv=.venv-interop
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    "massive>=2.9,<3" "polygon-api-client>=1.16,<2" "websockets>=13" "pytest>=8"
+    "massive>=2.9,<3" "polygon-api-client>=1.16,<2" "alpaca-py>=0.44,<0.45" "websockets>=13" "pytest>=8"
 TICKFORGE_BIN="$bin" "$venv/bin/python" -m pytest -q tests/interop

@@ -1,29 +1,42 @@
 import TickforgeFeed
 
 /// Live connections, by subscriber and by API key: the place where per-key limits are enforced and
-/// where the feed loop finds the connection a hub notice is about.
+/// where the feed loop finds the connection a hub notice is about. Keys are counted per endpoint
+/// (`scope`), as the real services do.
 actor ConnectionRegistry {
-    private var connections: [SubscriberID: FeedConnection] = [:]
+    private var connections: [SubscriberID: any ManagedConnection] = [:]
     private var byKey: [String: [SubscriberID]] = [:]
 
-    func add(_ c: FeedConnection) { connections[c.subscriber.id] = c }
+    func add(_ c: any ManagedConnection) { connections[c.subscriber.id] = c }
 
     func remove(_ id: SubscriberID) {
         connections.removeValue(forKey: id)
         for (key, ids) in byKey { byKey[key] = ids.filter { $0 != id } }
     }
 
-    func connection(_ id: SubscriberID) -> FeedConnection? { connections[id] }
+    func connection(_ id: SubscriberID) -> (any ManagedConnection)? { connections[id] }
 
-    /// Records that `id` authenticated with `key`; returns the connections that now exceed `limit`,
-    /// oldest first, for the caller to evict or refuse.
-    func authenticated(_ id: SubscriberID, key: String, limit: Int?) -> [FeedConnection] {
-        var ids = byKey[key, default: []].filter { connections[$0] != nil && $0 != id }
+    /// Polygon's rule: records that `id` authenticated with `key` and returns the connections
+    /// that now exceed `limit`, oldest first, for the caller to evict.
+    func authenticated(_ id: SubscriberID, key: String, scope: String, limit: Int?) -> [any ManagedConnection] {
+        let k = scope + "\u{0}" + key
+        var ids = live(k).filter { $0 != id }
         ids.append(id)
-        byKey[key] = ids
+        byKey[k] = ids
         guard let limit, ids.count > limit else { return [] }
         return ids.prefix(ids.count - limit).compactMap { connections[$0] }
     }
 
-    var all: [FeedConnection] { Array(connections.values) }
+    /// Alpaca's rule: admits `id` under `key` only if the key is below `limit`; the newcomer is refused.
+    func admit(_ id: SubscriberID, key: String, scope: String, limit: Int?) -> Bool {
+        let k = scope + "\u{0}" + key
+        let ids = live(k).filter { $0 != id }
+        if let limit, ids.count >= limit { return false }
+        byKey[k] = ids + [id]
+        return true
+    }
+
+    private func live(_ k: String) -> [SubscriberID] { byKey[k, default: []].filter { connections[$0] != nil } }
+
+    var all: [any ManagedConnection] { Array(connections.values) }
 }

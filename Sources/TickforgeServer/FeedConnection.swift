@@ -6,18 +6,29 @@ import Darwin
 import Logging
 import NIOCore
 import Synchronization
-import TickforgeDialects
 import TickforgeFeed
-import TickforgeMarket
 
-/// One client connection: its protocol session, its subscriber in the hub, and the means to abort it.
-final class FeedConnection: Sendable {
+/// What the server's shared machinery (the registry, the feed loop) needs from a connection,
+/// whatever its dialect.
+protocol ManagedConnection: AnyObject, Sendable {
+    var subscriber: Subscriber { get }
+    var logger: Logger { get }
+    /// Drops the TCP connection with a reset and no close frame.
+    func abortNow()
+    /// The hub found it too slow: discard its backlog, send the dialect's status, close.
+    func dropAsSlowConsumer()
+    /// A newer connection with the same key took its place (Polygon's rule).
+    func evict()
+}
+
+/// One client connection: its protocol session, its subscriber in the hub, and the means to end it.
+final class FeedConnection<Session: DialectSession>: ManagedConnection {
     let subscriber: Subscriber
     let channel: any Channel
     let logger: Logger
-    private let session: Mutex<PolygonSession>
+    private let session: Mutex<Session>
 
-    init(subscriber: Subscriber, channel: any Channel, session: PolygonSession, logger: Logger) {
+    init(subscriber: Subscriber, channel: any Channel, session: Session, logger: Logger) {
         self.subscriber = subscriber
         self.channel = channel
         self.session = Mutex(session)
@@ -26,8 +37,8 @@ final class FeedConnection: Sendable {
         self.logger = logger
     }
 
-    /// Runs `body` on the session and returns its actions; the session is only touched here.
-    func withSession(_ body: (inout PolygonSession) -> [PolygonSession.Action]) -> [PolygonSession.Action] {
+    /// Runs `body` on the session and returns its result; the session is only touched here.
+    func withSession<R: Sendable>(_ body: (inout Session) -> R) -> R {
         session.withLock { body(&$0) }
     }
 
@@ -37,7 +48,6 @@ final class FeedConnection: Sendable {
     /// Ends the connection after what is queued: an empty frame tells the writer to abort.
     func abortAfterQueued() { _ = subscriber.queue.pushControl([]) }
 
-    /// Drops the TCP connection with a reset and no close frame.
     func abortNow() {
         let channel = self.channel
         channel.eventLoop.execute {
@@ -45,6 +55,32 @@ final class FeedConnection: Sendable {
                 options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
             } else {
                 channel.close(promise: nil)
+            }
+        }
+    }
+
+    func dropAsSlowConsumer() {
+        logger.warning("slow consumer: backlog over the bound; sending the dialect's status and closing",
+                       metadata: ["backlog-bytes": "\(subscriber.queue.backlogBytes)"])
+        _ = subscriber.queue.dropBacklog()
+        apply(withSession { $0.slowConsumerEffects() })
+        // A reader that stopped entirely never lets the writer reach the status: abort anyway.
+        Task {
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            self.abortNow()
+        }
+    }
+
+    func evict() {
+        logger.info("evicted by a newer connection with the same key")
+        apply(withSession { $0.evictedEffects() })
+    }
+
+    func apply(_ effects: [SessionEffect]) {
+        for effect in effects {
+            switch effect {
+            case .send(let frame): send(frame)
+            case .close: abortAfterQueued()
             }
         }
     }

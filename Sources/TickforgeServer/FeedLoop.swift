@@ -12,6 +12,8 @@ struct FeedLoop: Service {
     let hub: FeedHub
     let registry: ConnectionRegistry
     let configuration: ServerConfiguration
+    /// Created with the server, so `/stats` can publish its anchor before the loop starts.
+    let clock: MarketClock
     let logger: Logger
 
     /// Market-time step per iteration in `--speed max` mode.
@@ -21,9 +23,15 @@ struct FeedLoop: Service {
     /// A stepped clock waits while any queue holds more than this.
     static let steppedLowWater = 256 * 1024
 
+    /// Minutes generated ahead per loop turn in real-time modes: enough to prepare every active
+    /// symbol's next minute long before it starts, few enough that no turn stalls on generation.
+    static let prepareBudget = 8
+
     func run() async throws {
-        var clock = MarketClock(start: configuration.start, speed: configuration.speed)
-        let interval = UInt64(configuration.flushIntervalMilliseconds * 1e6)
+        var clock = self.clock
+        let interval = Duration.nanoseconds(Int64(configuration.flushIntervalMilliseconds * 1e6))
+        let timer = ContinuousClock()
+        var nextTurn = timer.now
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if clock.isStepped {
                 let connections = await registry.all
@@ -37,8 +45,18 @@ struct FeedLoop: Service {
             for notice in notices { await handle(notice) }
             // With nothing subscribed there is nothing to flush: wake rarely, so an idle server
             // costs next to no CPU (a first subscriber waits at most one idle tick).
-            let idle = await hub.activeSymbolCount == 0
-            try? await Task.sleep(nanoseconds: idle ? Self.idleTick : (clock.isStepped ? 0 : interval))
+            if await hub.activeSymbolCount == 0 {
+                try? await Task.sleep(nanoseconds: Self.idleTick)
+                nextTurn = timer.now
+            } else if !clock.isStepped {
+                await hub.prepareAhead(budget: Self.prepareBudget)
+                // Turns keep a fixed cadence whatever each one cost, so an event waits at most
+                // one interval; a turn that overran starts the next at once.
+                nextTurn = max(nextTurn + interval, timer.now)
+                try? await Task.sleep(until: nextTurn, clock: timer)
+            } else {
+                await Task.yield()
+            }
         }
         // Shutting down. This service is last in the group, so it stops first: connections are
         // aborted here, before the HTTP server starts its own graceful close (which would send
@@ -52,22 +70,7 @@ struct FeedLoop: Service {
     private func handle(_ notice: FeedHub.Notice) async {
         switch notice {
         case .slowConsumer(let id):
-            guard let c = await registry.connection(id) else { return }
-            c.logger.warning("slow consumer: backlog over the bound; sending slow_consumer and aborting",
-                             metadata: ["backlog-bytes": "\(c.subscriber.queue.backlogBytes)"])
-            _ = c.subscriber.queue.dropBacklog()
-            for action in c.withSession({ $0.slowConsumer() }) {
-                switch action {
-                case .send(let frame): c.send(frame)
-                case .abort: c.abortAfterQueued()
-                default: break
-                }
-            }
-            // A reader that stopped entirely never lets the writer reach the status: abort anyway.
-            Task {
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
-                c.abortNow()
-            }
+            await registry.connection(id)?.dropAsSlowConsumer()
         }
     }
 }

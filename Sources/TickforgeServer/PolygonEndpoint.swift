@@ -26,7 +26,7 @@ struct PolygonEndpoint: Sendable {
         connection.send(PolygonSession.connectedFrame)
 
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await writeLoop(connection, outbound: outbound) }
+            group.addTask { await connection.writeFrames(to: outbound, opcode: .text) }
             group.addTask {
                 try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
                 await perform(connection.withSession { $0.authTimedOut() }, on: connection)
@@ -52,28 +52,7 @@ struct PolygonEndpoint: Sendable {
         connection.logger.info("disconnected")
     }
 
-    /// Writes queued frames until the queue closes or an abort marker arrives. It runs on the
-    /// channel's event loop so each write waits for the socket (see `EventLoopExecutor`).
-    private func writeLoop(_ connection: FeedConnection, outbound: WebSocketOutboundWriter) async {
-        let executor = EventLoopExecutor(connection.channel.eventLoop)
-        await withTaskExecutorPreference(executor) {
-            while let frame = await connection.subscriber.queue.next() {
-                if frame.isEmpty {
-                    connection.abortNow()
-                    return
-                }
-                var buffer = connection.channel.allocator.buffer(capacity: frame.count)
-                buffer.writeBytes(frame)
-                do {
-                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
-                } catch {
-                    return
-                }
-            }
-        }
-    }
-
-    private func perform(_ actions: [PolygonSession.Action], on c: FeedConnection) async {
+    private func perform(_ actions: [PolygonSession.Action], on c: FeedConnection<PolygonSession>) async {
         for action in actions {
             switch action {
             case .send(let frame):
@@ -82,23 +61,18 @@ struct PolygonEndpoint: Sendable {
                 c.abortAfterQueued()
             case .authenticated(let key):
                 c.logger.info("authenticated")
-                for old in await registry.authenticated(c.subscriber.id, key: key, limit: configuration.maxConnectionsPerKey) {
-                    old.logger.info("evicted by a newer connection with the same key")
-                    await perform(old.withSession { $0.evicted() }, on: old)
+                for old in await registry.authenticated(c.subscriber.id, key: key, scope: "/stocks", limit: configuration.maxConnectionsPerKey) {
+                    old.evict()
                 }
             case .subscribe(let topics):
-                for topic in topics {
-                    guard let kind = topic.channel.kind else { continue }
-                    if await hub.subscribe(c.subscriber.id, kind: kind, ticker: topic.ticker) == .unknownSymbol {
-                        c.logger.info("subscribed to a ticker outside the fixed universe: acknowledged, no data will come",
-                                      metadata: ["topic": "\(topic)"])
-                    }
+                let wanted = topics.compactMap { t in t.channel.kind.map { (topic: t, kind: $0) } }
+                let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.ticker) })
+                for (w, resolution) in zip(wanted, resolutions) where resolution == .unknownSymbol {
+                    c.logger.info("subscribed to a ticker outside the fixed universe: acknowledged, no data will come",
+                                  metadata: ["topic": "\(w.topic)"])
                 }
             case .unsubscribe(let topics):
-                for topic in topics {
-                    guard let kind = topic.channel.kind else { continue }
-                    await hub.unsubscribe(c.subscriber.id, kind: kind, ticker: topic.ticker)
-                }
+                await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in t.channel.kind.map { ($0, t.ticker) } })
             }
         }
     }

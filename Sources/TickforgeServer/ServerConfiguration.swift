@@ -1,3 +1,4 @@
+import TickforgeDialects
 import TickforgeFeed
 import TickforgeMarket
 
@@ -18,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     /// How often the feed loop flushes frames (real time).
     public var flushIntervalMilliseconds: Double = 5
     public var hub = FeedHub.Options()
+    /// Most (channel, symbol) subscriptions on one Alpaca connection (405 beyond); `nil` is unlimited.
+    public var alpacaSymbolLimit: Int?
+    /// Alpaca feeds the keys are entitled to (409 at auth on others); `nil` is every feed.
+    public var alpacaEntitledFeeds: Set<AlpacaSession.Feed>?
 
     public init(market: MarketConfiguration) { self.market = market }
 }

@@ -23,30 +23,47 @@ public struct TickforgeServer: Sendable {
     /// The services to run in a `ServiceGroup`.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let market = Market(configuration: configuration.market)
-        let start = configuration.start ?? SystemTime.now()
-        let hub = FeedHub(market: market, encoders: [PolygonEncoder()], start: start, options: configuration.hub)
+        let clock = MarketClock(start: configuration.start, speed: configuration.speed)
+        // Dialect indexes: 0 Polygon, 1 Alpaca JSON, 2 Alpaca msgpack (see each endpoint's `dialect`).
+        let encoders: [any DialectEncoder] = [PolygonEncoder(), AlpacaEncoder(codec: .json), AlpacaEncoder(codec: .msgpack)]
+        let hub = FeedHub(market: market, encoders: encoders, start: clock.anchorMarketTime, options: configuration.hub)
         let registry = ConnectionRegistry()
         let polygon = PolygonEndpoint(hub: hub, registry: registry, configuration: configuration)
+        let alpaca = AlpacaEndpoint(hub: hub, registry: registry, configuration: configuration)
         let logger = self.logger
 
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
-        // What the feed is doing: connections, symbols being generated, work done so far.
+        // What the feed is doing: connections, symbols being generated, work done so far, and the
+        // clock's anchor (a load client turns event times into real due times with it).
+        let clockFields = #""speed":"\#(clock.speed)","clockAnchorMarketNs":\#(clock.anchorMarketTime.nanoseconds),"#
+            + #""clockAnchorWallNs":\#(clock.anchorWallTime.nanoseconds)"#
         router.get("/stats") { _, _ -> String in
             let s = await hub.stats
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
-                + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)"}"# + "\n"
+                + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)",\#(clockFields)}"# + "\n"
         }
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled))
+                configuration: .init(
+                    http1: .init(additionalChannelHandlers: [UnknownPathStatusHandler()]),
+                    ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled)
+                )
             ) { request, channel, logger in
-                // Query strings are ignored, as on the real cluster; other paths fall through to 404.
-                guard request.path?.split(separator: "?").first == "/stocks" else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in
-                    await polygon.serve(inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                // Query strings are ignored, as on the real services; other paths answer 404.
+                let path = request.path?.split(separator: "?").first.map(String.init) ?? ""
+                if path == "/stocks" {
+                    return .upgrade([:]) { inbound, outbound, _ in
+                        await polygon.serve(inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                    }
                 }
+                if let upgrade = AlpacaEndpoint.Upgrade(path: path, headers: request.headerFields) {
+                    return .upgrade([:]) { inbound, outbound, _ in
+                        await alpaca.serve(upgrade, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                    }
+                }
+                return .dontUpgrade
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tickforge"),
             onServerRunning: { channel in
@@ -54,7 +71,7 @@ public struct TickforgeServer: Sendable {
             },
             logger: logger
         )
-        let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, logger: logger)
+        let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, clock: clock, logger: logger)
         // A service group stops services in reverse order: the feed loop first (it aborts the
         // connections), then the HTTP server.
         return [app, loop]

@@ -3,12 +3,13 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TickforgeMarket
+import TickforgeDialects
 import TickforgeServer
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the market over the Polygon/Massive WebSocket protocol at ws://HOST:PORT/stocks.",
+        abstract: "Serve the market over WebSockets: Polygon/Massive at /stocks, Alpaca at /v2/{iex,sip,delayed_sip,test}.",
         discussion: "Every option has an environment twin (TICKFORGE_PORT, …); see the README's configuration table."
     )
 
@@ -32,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-timeout"), help: "Seconds a connection may stay unauthenticated (env TICKFORGE_AUTH_TIMEOUT). Default: 10.")
     var authTimeout: Double?
 
-    @Option(name: .customLong("max-connections-per-key"), help: "Connections per key; the newest wins and the oldest is evicted (env TICKFORGE_MAX_CONNECTIONS_PER_KEY). Default: unlimited.")
+    @Option(name: .customLong("max-connections-per-key"), help: "Connections per key and endpoint. Polygon: the newest wins and the oldest is evicted. Alpaca: the newcomer gets error 406 (env TICKFORGE_MAX_CONNECTIONS_PER_KEY). Default: unlimited.")
     var maxConnectionsPerKey: Int?
 
     @Option(name: .customLong("flush-interval-ms"), help: "How often frames are flushed, in ms (env TICKFORGE_FLUSH_INTERVAL_MS). Default: 5.")
@@ -46,6 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-backlog-age-ms"), help: "…or whose oldest unsent frame is older than this, in ms (env TICKFORGE_MAX_BACKLOG_AGE_MS). Default: 5000.")
     var maxBacklogAgeMs: Double?
+
+    @Option(name: .customLong("alpaca-symbol-limit"), help: "Most channel×symbol subscriptions on one Alpaca connection; beyond it, error 405 (env TICKFORGE_ALPACA_SYMBOL_LIMIT). Default: unlimited.")
+    var alpacaSymbolLimit: Int?
+
+    @Option(name: .customLong("alpaca-feeds"), help: "Alpaca feeds the keys are entitled to, e.g. iex,test; auth on others gets error 409 (env TICKFORGE_ALPACA_FEEDS). Default: all.")
+    var alpacaFeeds: String?
 
     func run() async throws {
         let resolved = try market.resolve()
@@ -74,6 +81,18 @@ struct ServeCommand: AsyncParsableCommand {
         config.hub.barDelayNanoseconds = Int64(barDelay * 1e6)
         config.hub.queueLimits.maxBytes = try number(maxBacklogBytes, "TICKFORGE_MAX_BACKLOG_BYTES", "a byte count") ?? config.hub.queueLimits.maxBytes
         if let age = try number(maxBacklogAgeMs, "TICKFORGE_MAX_BACKLOG_AGE_MS", "milliseconds") { config.hub.queueLimits.maxAgeNanoseconds = Int64(age * 1e6) }
+        config.alpacaSymbolLimit = try number(alpacaSymbolLimit, "TICKFORGE_ALPACA_SYMBOL_LIMIT", "a whole number")
+        if let text = alpacaFeeds ?? env("TICKFORGE_ALPACA_FEEDS") {
+            var feeds = Set<AlpacaSession.Feed>()
+            for name in text.split(separator: ",") {
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let feed = AlpacaSession.Feed(rawValue: trimmed) else {
+                    throw CLIError("--alpaca-feeds takes iex, sip, delayed_sip and test; got '\(trimmed)'")
+                }
+                feeds.insert(feed)
+            }
+            config.alpacaEntitledFeeds = feeds
+        }
         if let n = config.maxConnectionsPerKey, n < 1 { throw CLIError("--max-connections-per-key must be at least 1") }
         guard config.authTimeoutSeconds > 0, config.flushIntervalMilliseconds > 0 else { throw CLIError("timeouts and intervals must be positive") }
 
@@ -101,6 +120,7 @@ enum Banner {
 
         Tickforge is serving a synthetic US-equities market.
           Polygon/Massive stocks:  ws://\(host):\(port)/stocks
+          Alpaca v2 stocks:        ws://\(host):\(port)/v2/iex   (also /v2/sip, /v2/delayed_sip; FAKEPACA on /v2/test)
           listening on port:       \(port)
           symbols (wildcard):      \(shown)\(configuration.market.universe.isOpen ? " — any other ticker also trades" : "")
           market hours:            \(configuration.market.marketHours.rawValue)    speed: \(configuration.speed)    seed: \(configuration.market.seed)
@@ -113,6 +133,11 @@ enum Banner {
           from massive import WebSocketClient   # or: from polygon import WebSocketClient
           c = WebSocketClient(api_key="demo", feed="\(host):\(port)", market="stocks", secure=False, subscriptions=["T.AAPL"])
           c.run(print)
+
+        Python (alpaca-py):
+          from alpaca.data.live import StockDataStream
+          s = StockDataStream("demo", "demo", url_override="ws://\(host):\(port)/v2/iex")
+          s.subscribe_trades(print, "AAPL"); s.run()
 
         """
         Swift.print(text)

@@ -1,3 +1,5 @@
+import TickforgeMarket
+
 /// Helpers for writing JSON by hand: string escaping for the few free-text fields (status messages,
 /// tickers) that are not known to be plain ASCII.
 enum JSONText {
@@ -17,5 +19,41 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONText {
+    /// Writes a decoded value back as JSON, keeping map order (control messages are built this way).
+    static func append(_ value: WireValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
+        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
+        case .uint(let u): out.append(contentsOf: Array(String(u).utf8))
+        case .double(let d): out.append(contentsOf: Array((d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null").utf8))
+        case .string(let s): appendString(s, to: &out)
+        case .binary, .ext: out.append(contentsOf: Array("null".utf8))
+        case .timestamp(let seconds, let nanoseconds):
+            // Go's RFC 3339 form, like every timestamp on Alpaca's JSON streams.
+            out.append(UInt8(ascii: "\""))
+            RFC3339Nano.append(Timestamp(nanoseconds: seconds * Timestamp.nanosPerSecond + Int64(nanoseconds)), to: &out)
+            out.append(UInt8(ascii: "\""))
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                append(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .map(let entries):
+            out.append(UInt8(ascii: "{"))
+            for (i, e) in entries.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if case .string(let k) = e.key { appendString(k, to: &out) } else { appendString("\(e.key)", to: &out) }
+                out.append(UInt8(ascii: ":"))
+                append(e.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 }

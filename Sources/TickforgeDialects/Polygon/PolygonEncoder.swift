@@ -17,7 +17,7 @@ public struct PolygonEncoder: DialectEncoder {
         symbols[Int(symbol)] = fragment
     }
 
-    public let framePrefix: [UInt8] = [UInt8(ascii: "[")]
+    public func appendFramePrefix(eventCount: Int, to frame: inout [UInt8]) { frame.append(UInt8(ascii: "[")) }
     public let frameSeparator: [UInt8] = [UInt8(ascii: ",")]
     public let frameSuffix: [UInt8] = [UInt8(ascii: "]")]
 

@@ -49,13 +49,5 @@ enum Venues {
     /// FINRA TRF ids: NYSE TRF, Nasdaq TRF Carteret, Nasdaq TRF Chicago.
     static let trfIDs = Table([(201, 0.2), (202, 0.7), (203, 0.1)])
 
-    /// Round-lot size by price tier (SEC MDI, in force since November 2025).
-    @inline(__always) static func roundLot(_ price: Price) -> Int32 {
-        switch price.units {
-        case ...2_500_000: 100
-        case ...10_000_000: 40
-        case ...100_000_000: 10
-        default: 1
-        }
-    }
+    @inline(__always) static func roundLot(_ price: Price) -> Int32 { price.roundLot }
 }

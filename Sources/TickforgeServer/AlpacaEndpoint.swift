@@ -1,0 +1,175 @@
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import TickforgeDialects
+import TickforgeFeed
+import TickforgeMarket
+
+/// Serves one Alpaca v2 stock stream (`/v2/iex`, `/v2/sip`, `/v2/delayed_sip`, `/v2/test`): the
+/// Alpaca dialect on top of the same hub and market as `/stocks`, or FAKEPACA on `/v2/test`.
+struct AlpacaEndpoint: Sendable {
+    let hub: FeedHub
+    let registry: ConnectionRegistry
+    let configuration: ServerConfiguration
+
+    /// Indexes of the Alpaca encoders in the hub (after Polygon's).
+    static func dialect(for codec: AlpacaCodec) -> Int { codec == .json ? 1 : 2 }
+
+    /// What the upgrade request said that matters to the session.
+    struct Upgrade: Sendable {
+        var feed: AlpacaSession.Feed
+        var codec: AlpacaCodec
+        /// `APCA-API-KEY-ID` and `APCA-API-SECRET-KEY`, when both were sent.
+        var headerCredentials: (key: String, secret: String)?
+    }
+
+    func serve(_ upgrade: Upgrade, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, logger: Logger) async {
+        let subscriber = await hub.addSubscriber(dialect: Self.dialect(for: upgrade.codec))
+        let session = AlpacaSession(feed: upgrade.feed, codec: upgrade.codec, configuration: .init(
+            apiKeys: configuration.apiKeys, symbolLimit: configuration.alpacaSymbolLimit, entitledFeeds: configuration.alpacaEntitledFeeds
+        ))
+        var logger = logger
+        logger[metadataKey: "feed"] = "\(upgrade.feed.rawValue)"
+        let connection = FeedConnection(subscriber: subscriber, channel: channel, session: session, logger: logger)
+        await registry.add(connection)
+        connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")", "codec": "\(upgrade.codec)"])
+        connection.send(session.connectedFrame)
+        if let credentials = upgrade.headerCredentials {
+            await perform(connection.withSession { $0.headerCredentials(key: credentials.key, secret: credentials.secret) }, on: connection, feed: upgrade.feed)
+        }
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await connection.writeFrames(to: outbound, opcode: upgrade.codec == .msgpack ? .binary : .text) }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
+                connection.apply(Self.effects(connection.withSession { $0.authTimedOut() }))
+            }
+            if upgrade.feed == .test {
+                group.addTask { await FakepacaLoop(connection: connection).run() }
+            }
+            do {
+                // Fragmented messages (alpaca-py sends its subscribe as a binary frame plus an
+                // empty continuation) arrive here whole.
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    let actions: [AlpacaSession.Action]
+                    switch message {
+                    case .text(let s): actions = connection.withSession { $0.receive(frame: Array(s.utf8), binary: false) }
+                    case .binary(var b): actions = connection.withSession { $0.receive(frame: b.readBytes(length: b.readableBytes) ?? [], binary: true) }
+                    }
+                    await perform(actions, on: connection, feed: upgrade.feed)
+                }
+            } catch {
+                connection.logger.debug("read ended", metadata: ["error": "\(error)"])
+            }
+            subscriber.queue.close()
+            group.cancelAll()
+        }
+        await hub.removeSubscriber(subscriber.id)
+        await registry.remove(subscriber.id)
+        connection.logger.info("disconnected")
+    }
+
+    private static func effects(_ actions: [AlpacaSession.Action]) -> [SessionEffect] {
+        actions.compactMap {
+            switch $0 {
+            case .send(let frame): .send(frame)
+            case .close: .close
+            default: nil
+            }
+        }
+    }
+
+    private func perform(_ actions: [AlpacaSession.Action], on c: FeedConnection<AlpacaSession>, feed: AlpacaSession.Feed) async {
+        for action in actions {
+            switch action {
+            case .send(let frame):
+                c.send(frame)
+            case .close:
+                c.abortAfterQueued()
+            case .authenticate(let key):
+                // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
+                let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: configuration.maxConnectionsPerKey)
+                c.logger.info(admitted ? "authenticated" : "refused: connection limit exceeded for the key")
+                await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
+            case .subscribe(let topics):
+                guard feed != .test else { continue }
+                let wanted = topics.compactMap { t in Self.kind(of: t.channel).map { (topic: t, kind: $0) } }
+                let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.symbol) })
+                for (w, resolution) in zip(wanted, resolutions) where resolution == .unknownSymbol {
+                    c.logger.info("subscribed to a ticker outside the fixed universe: acknowledged, no data will come",
+                                  metadata: ["topic": "\(w.topic)"])
+                }
+            case .unsubscribe(let topics):
+                guard feed != .test else { continue }
+                await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in Self.kind(of: t.channel).map { ($0, t.symbol) } })
+            }
+        }
+    }
+
+    /// The market events behind a channel. Channels the market has no events for yet (updated
+    /// bars: no late trades; statuses, LULDs: no halts or bands) are acknowledged and stay quiet.
+    static func kind(of channel: AlpacaSession.Channel) -> EventKinds? {
+        switch channel {
+        case .trades: .trades
+        case .quotes: .quotes
+        case .bars: .minuteBars
+        case .updatedBars, .dailyBars, .statuses, .lulds: nil
+        }
+    }
+}
+
+/// The `/v2/test` stream of one connection: FAKEPACA's fixed trade and quote every 5 s from the
+/// first subscription, and its bar after each wall-clock minute, on whichever of those channels the
+/// session holds FAKEPACA (or `*`) in. Real time, around the clock, whatever the market clock does.
+struct FakepacaLoop {
+    let connection: FeedConnection<AlpacaSession>
+
+    func run() async {
+        let codec = connection.withSession { $0.codec }
+        var nextTick: Timestamp?
+        var nextBar = Timestamp(nanoseconds: (SystemTime.now().minuteIndex + 1) * Timestamp.nanosPerMinute)
+        while !Task.isCancelled {
+            let channels = connection.withSession { s in
+                Set(s.subscriptions.filter { $0.value.contains(FakepacaFeed.symbol) || $0.value.contains("*") }.keys)
+            }
+            let now = SystemTime.now()
+            if !channels.isEmpty, nextTick == nil { nextTick = now + FakepacaFeed.tickInterval }
+            if let tick = nextTick, now >= tick {
+                if channels.contains(.quotes) { push(FakepacaFeed.quote(at: SystemTime.now(), codec: codec)) }
+                if channels.contains(.trades) { push(FakepacaFeed.trade(at: SystemTime.now(), codec: codec)) }
+                nextTick = tick + FakepacaFeed.tickInterval
+            }
+            if now >= nextBar {
+                if channels.contains(.bars) { push(FakepacaFeed.bar(minuteStart: nextBar + -Timestamp.nanosPerMinute, codec: codec)) }
+                nextBar = nextBar + Timestamp.nanosPerMinute
+            }
+            // Wake for whichever comes first; re-check subscriptions at least every 100 ms.
+            let due = min(nextTick ?? nextBar, nextBar)
+            let wait = max(1_000_000, min(100_000_000, due - SystemTime.now()))
+            try? await Task.sleep(nanoseconds: UInt64(wait))
+        }
+    }
+
+    private func push(_ frame: [UInt8]) {
+        if connection.subscriber.queue.push(frame) == .slowConsumer { connection.dropAsSlowConsumer() }
+    }
+}
+
+extension AlpacaEndpoint.Upgrade {
+    static let keyHeader = HTTPField.Name("APCA-API-KEY-ID")!
+    static let secretHeader = HTTPField.Name("APCA-API-SECRET-KEY")!
+
+    /// The upgrade for an Alpaca stock-stream path, or `nil` if the path is not one.
+    init?(path: String, headers: HTTPFields) {
+        guard path.hasPrefix("/v2/"), let feed = AlpacaSession.Feed(rawValue: String(path.dropFirst(4))) else { return nil }
+        self.feed = feed
+        codec = AlpacaCodec(contentType: headers[.contentType])
+        if let key = headers[Self.keyHeader], let secret = headers[Self.secretHeader] {
+            headerCredentials = (key, secret)
+        } else {
+            headerCredentials = nil
+        }
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+import TickforgeMarket
+
+@Suite("tickforge serve over real sockets: the Alpaca dialect next to Polygon's", .serialized)
+struct AlpacaServerTests {
+    func url(_ server: RunningServer, _ path: String) -> String { "ws://127.0.0.1:\(server.port)\(path)" }
+
+    func objects(_ frames: [String]) -> [[String: Any]] {
+        frames.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] ?? [] }
+    }
+
+    @Test("a raw JSON client (no Content-Type) gets text frames, byte for byte as the notes' examples")
+    func handshake() async throws {
+        let server = try await RunningServer.start()
+        let c = RecordingClient(url: url(server, "/v2/sip"))
+        #expect(await c.waitFor { $0.received.count >= 1 })
+        #expect(c.received == [#"[{"T":"success","msg":"connected"}]"#])
+        c.send(#"{"action":"subscribe","trades":["AAPL"]}"#)
+        #expect(await c.waitFor { $0.received.count >= 2 })
+        #expect(c.received.last == #"[{"T":"error","code":401,"msg":"not authenticated"}]"#)
+        c.send(#"{"action":"auth","key":"k","secret":"s"}"#)
+        c.send(#"{"action":"subscribe","trades":["AAPL"],"quotes":["AAPL"]}"#)
+        #expect(await c.waitFor { $0.received.count >= 5 })
+        #expect(c.received[2] == #"[{"T":"success","msg":"authenticated"}]"#)
+        #expect(c.received[3] == #"[{"T":"subscription","trades":["AAPL"],"quotes":["AAPL"],"bars":[],"updatedBars":[],"dailyBars":[],"statuses":[],"lulds":[],"corrections":["AAPL"],"cancelErrors":["AAPL"]}]"#)
+        let data = objects(Array(c.received.dropFirst(4)))
+        #expect(!data.isEmpty && data.allSatisfy { ($0["T"] as? String).map { ["t", "q"].contains($0) } == true && $0["S"] as? String == "AAPL" })
+        c.stop()
+        await server.stop()
+    }
+
+    @Test("the same trade goes out on /stocks and on /v2/sip, with the same id, price, size and time")
+    func sameTradeBothDialects() async throws {
+        let server = try await RunningServer.start()
+        let polygon = RecordingClient(url: server.url)
+        polygon.send(#"{"action":"auth","params":"k"}"#)
+        polygon.send(#"{"action":"subscribe","params":"T.AAPL"}"#)
+        let alpaca = RecordingClient(url: url(server, "/v2/sip"))
+        alpaca.send(#"{"action":"auth","key":"k","secret":"s"}"#)
+        alpaca.send(#"{"action":"subscribe","trades":["AAPL"]}"#)
+
+        func polygonTrades() -> [String: [String: Any]] {
+            Dictionary(objects(polygon.dataFrames).filter { $0["ev"] as? String == "T" }.map { ($0["i"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        func alpacaTrades() -> [[String: Any]] { objects(alpaca.received).filter { $0["T"] as? String == "t" } }
+        func common() -> [(polygon: [String: Any], alpaca: [String: Any])] {
+            let p = polygonTrades()
+            return alpacaTrades().compactMap { a in p["\(a["i"] as! Int)"].map { ($0, a) } }
+        }
+        #expect(await polygon.waitFor(90) { _ in common().count >= 3 })
+        for (p, a) in common() {
+            #expect(p["p"] as? Double == a["p"] as? Double)
+            #expect(p["s"] as? Int == a["s"] as? Int)
+            // Polygon's t is whole milliseconds; Alpaca's is RFC 3339 with nanoseconds.
+            let text = a["t"] as! String
+            let instant = RFC3339.parse(text)
+            #expect(instant?.milliseconds == (p["t"] as? Int).map(Int64.init), "\(text) vs \(p["t"] ?? "?")")
+        }
+        polygon.stop(); alpaca.stop()
+        await server.stop()
+    }
+
+    @Test("/v2/test serves FAKEPACA and only FAKEPACA")
+    func fakepaca() async throws {
+        let server = try await RunningServer.start()
+        let c = RecordingClient(url: url(server, "/v2/test"))
+        c.send(#"{"action":"auth","key":"k","secret":"s"}"#)
+        c.send(#"{"action":"subscribe","trades":["FAKEPACA","AAPL"],"quotes":["FAKEPACA"]}"#)
+        #expect(await c.waitFor(30) { objects($0.received).filter { $0["S"] as? String == "FAKEPACA" }.count >= 2 })
+        #expect(c.received[2] == #"[{"T":"subscription","trades":["FAKEPACA","AAPL"],"quotes":["FAKEPACA"],"bars":[]}]"#)
+        let data = objects(Array(c.received.dropFirst(3)))
+        #expect(data.allSatisfy { $0["S"] as? String == "FAKEPACA" })
+        #expect(data.contains { $0["T"] as? String == "t" && $0["p"] as? Double == 134.56 && $0["s"] as? Int == 3 })
+        #expect(data.contains { $0["T"] as? String == "q" && $0["bp"] as? Double == 133.85 && $0["ap"] as? Double == 135.77 })
+        c.stop()
+        await server.stop()
+    }
+
+    @Test("any other path gets HTTP 404 before the upgrade")
+    func unknownPaths() async throws {
+        let server = try await RunningServer.start()
+        for path in ["/v2/options", "/v1beta3/crypto/us", "/v2", "/"] {
+            #expect(upgradeStatusLine(port: server.port, path: path).contains(" 404 "), "\(path)")
+        }
+        #expect(upgradeStatusLine(port: server.port, path: "/v2/iex").contains(" 101 "))
+        await server.stop()
+    }
+}
+
+/// The status line the server answers a WebSocket upgrade request on `path` with.
+func upgradeStatusLine(port: Int, path: String) -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var buffer = [UInt8](repeating: 0, count: 512)
+    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+    guard n > 0 else { return "" }
+    return String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+}

@@ -1,0 +1,125 @@
+"""alpaca-py, unchanged, against `tickforge serve`'s Alpaca v2 stock stream.
+
+`StockDataStream(key, secret, url_override="ws://127.0.0.1:PORT/v2/iex")` speaks msgpack (it
+always sends `Content-Type: application/msgpack`) and sends its subscribe as a fragmented binary
+message; the assertions are on the pydantic models its own parser built.
+"""
+import asyncio
+import logging
+
+from alpaca.data.live import StockDataStream
+from alpaca.data.models import Bar, Quote, Trade
+
+from conftest import Server
+
+TIMEOUT_S = 90
+
+
+async def stop(stream, task):
+    await stream.stop_ws()
+    try:
+        await asyncio.wait_for(task, 30)
+    except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
+        task.cancel()
+
+
+def test_trade_quote_and_bar_handlers_get_valid_models(serve):
+    # Ten times real time, so a minute bar arrives every six seconds.
+    server = serve("--symbols", "AAPL,MSFT", "--speed", "10")
+    stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/iex")
+    got = {"trades": [], "quotes": [], "bars": []}
+    done = asyncio.Event()
+
+    def handler(kind):
+        async def on(msg):
+            got[kind].append(msg)
+            if all(got.values()):
+                done.set()
+        return on
+
+    stream.subscribe_trades(handler("trades"), "AAPL")
+    stream.subscribe_quotes(handler("quotes"), "AAPL")
+    stream.subscribe_bars(handler("bars"), "AAPL")
+
+    async def scenario():
+        task = asyncio.create_task(stream._run_forever())
+        try:
+            await asyncio.wait_for(done.wait(), TIMEOUT_S)
+        finally:
+            await stop(stream, task)
+
+    asyncio.run(scenario())
+    trade, quote, bar = got["trades"][0], got["quotes"][0], got["bars"][0]
+    assert isinstance(trade, Trade) and isinstance(quote, Quote) and isinstance(bar, Bar)
+    assert {m.symbol for ms in got.values() for m in ms} == {"AAPL"}
+    assert trade.price > 0 and trade.size > 0 and trade.exchange and trade.timestamp.year >= 2025
+    assert isinstance(trade.id, int) and isinstance(trade.conditions, list)
+    assert quote.bid_price < quote.ask_price and quote.bid_size > 0 and quote.ask_size > 0
+    assert bar.low <= bar.open <= bar.high and bar.low <= bar.close <= bar.high
+    assert bar.volume > 0 and bar.trade_count > 0 and bar.low <= bar.vwap <= bar.high
+    assert bar.timestamp.second == 0 and bar.timestamp.microsecond == 0
+
+
+def test_bad_key_gives_the_clients_auth_failed_error(serve, caplog):
+    server = serve("--api-key", "good")
+    stream = StockDataStream("bad", "secret", url_override=f"ws://{server.feed}/v2/iex")
+
+    async def trades(_):
+        pass
+
+    stream.subscribe_trades(trades, "AAPL")
+
+    async def scenario():
+        task = asyncio.create_task(stream._run_forever())
+        try:
+            for _ in range(TIMEOUT_S * 10):
+                if "auth failed" in caplog.text:
+                    return
+                await asyncio.sleep(0.1)
+        finally:
+            await stop(stream, task)
+
+    with caplog.at_level(logging.ERROR, logger="alpaca.data.live.websocket"):
+        asyncio.run(scenario())
+    # alpaca-py raises ValueError(msg) on an error reply to its auth and logs it before retrying.
+    assert "error during websocket communication: auth failed" in caplog.text
+
+
+def test_client_reconnects_reauths_resubscribes_after_a_server_abort(serve):
+    """The server restarts on the same port: shutting down aborts every connection (no close
+    frame). alpaca-py must reconnect, authenticate, subscribe again, and receive trades again."""
+    first = serve("--symbols", "AAPL")
+    port = first.port
+    stream = StockDataStream("key", "secret", url_override=f"ws://{first.feed}/v2/iex")
+    trades = []
+    phase = {"restarted": False, "after": 0}
+    got_first = asyncio.Event()
+    resumed = asyncio.Event()
+
+    async def on_trade(t):
+        trades.append(t)
+        got_first.set()
+        if phase["restarted"]:
+            phase["after"] += 1
+            if phase["after"] >= 3:
+                resumed.set()
+
+    stream.subscribe_trades(on_trade, "AAPL")
+    second = []
+
+    async def scenario():
+        task = asyncio.create_task(stream._run_forever())
+        try:
+            await asyncio.wait_for(got_first.wait(), TIMEOUT_S)
+            await asyncio.to_thread(first.stop)
+            phase["restarted"] = True
+            second.append(await asyncio.to_thread(Server, "--symbols", "AAPL", "--port", str(port)))
+            await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
+        finally:
+            await stop(stream, task)
+            for s in second:
+                s.stop()
+
+    asyncio.run(scenario())
+    assert phase["after"] >= 3 and all(isinstance(t, Trade) and t.symbol == "AAPL" for t in trades)
+    assert "authenticated" in second[0].log()  # the client's new session on the restarted server
