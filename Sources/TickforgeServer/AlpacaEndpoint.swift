@@ -115,7 +115,8 @@ struct AlpacaEndpoint: Sendable {
         case .trades: .trades
         case .quotes: .quotes
         case .bars: .minuteBars
-        case .updatedBars, .dailyBars, .statuses, .lulds: nil
+        case .dailyBars: .dailyBars
+        case .updatedBars, .statuses, .lulds: nil
         }
     }
 }

@@ -50,6 +50,10 @@ struct AlpacaEncoderTests {
                     low: Price(units: 3_889_750), close: Price(units: 3_891_200), volume: 100, notional: 389_062_639, tradeCount: 461,
                     dayVolume: 100, dayNotional: 0, officialOpen: Price(units: 3_889_850))
         #expect(json(.bar(b)) == #"{"T":"b","S":"AAPL","o":388.985,"h":390,"l":388.975,"c":389.12,"v":100,"t":"2021-02-22T19:15:00Z","n":461,"vw":389.062639}"#)
+        var daily = b
+        daily.span = .day
+        daily.start = Timestamp(nanoseconds: 1_613_970_000_000_000_000) // New York midnight, 2021-02-22T05:00:00Z
+        #expect(json(.bar(daily)) == #"{"T":"d","S":"AAPL","o":388.985,"h":390,"l":388.975,"c":389.12,"v":100,"t":"2021-02-22T05:00:00Z","n":461,"vw":389.062639}"#)
         var second = b
         second.span = .second
         var out: [UInt8] = []

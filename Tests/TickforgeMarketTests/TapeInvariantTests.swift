@@ -99,6 +99,34 @@ struct TapeInvariantTests {
         #expect(compared > 500)
     }
 
+    @Test("a daily bar, after every minute, is the day so far: official open, high, low, last, volume, count, stamped at New York midnight")
+    func dailyBars() {
+        let market = Fixture.market(hours: .alwaysOpen)
+        let midnight = Fixture.instant("2026-11-23T00:00:00-05:00")
+        let window = midnight..<(midnight + 6 * Timestamp.nanosPerMinute)
+        let events = market.tape(market.symbolID(for: "AAPL")!).events(in: window, kinds: [.trades, .dailyBars])
+        var trades: [Trade] = []
+        var compared = 0
+        for e in events {
+            switch e {
+            case .trade(let t): trades.append(t)
+            case .bar(let b) where b.end == midnight:
+                // The previous day's last daily bar, stamped at its end.
+                #expect(b.span == .day && b.start == midnight + -86_400 * Timestamp.nanosPerSecond)
+            case .bar(let b):
+                #expect(b.span == .day && b.start == midnight && b.end.nanoseconds % Timestamp.nanosPerMinute == 0)
+                let sofar = trades.filter { $0.timestamp < b.end }
+                #expect(b.open == sofar.first?.price && b.close == sofar.last?.price)
+                #expect(b.high == sofar.map(\.price).max() && b.low == sofar.map(\.price).min())
+                #expect(b.volume == sofar.reduce(0) { $0 + Int64($1.size) } && Int(b.tradeCount) == sofar.count)
+                compared += 1
+            case .quote: break
+            }
+        }
+        // One per minute, each just after it: the window's last minute's bar falls in the next window.
+        #expect(compared == 5)
+    }
+
     @Test("a bar computed cold equals the same bar computed after the whole day")
     func coldBarEqualsWarmBar() {
         let window = Fixture.window("2026-11-23T00:20:00-05:00", "2026-11-23T00:21:00-05:00")

@@ -27,7 +27,7 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
     # Ten times real time, so a minute bar arrives every six seconds.
     server = serve("--symbols", "AAPL,MSFT", "--speed", "10")
     stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/iex")
-    got = {"trades": [], "quotes": [], "bars": []}
+    got = {"trades": [], "quotes": [], "bars": [], "daily": []}
     done = asyncio.Event()
 
     def handler(kind):
@@ -40,6 +40,7 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
     stream.subscribe_trades(handler("trades"), "AAPL")
     stream.subscribe_quotes(handler("quotes"), "AAPL")
     stream.subscribe_bars(handler("bars"), "AAPL")
+    stream.subscribe_daily_bars(handler("daily"), "AAPL")
 
     async def scenario():
         task = asyncio.create_task(stream._run_forever())
@@ -58,6 +59,9 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
     assert bar.low <= bar.open <= bar.high and bar.low <= bar.close <= bar.high
     assert bar.volume > 0 and bar.trade_count > 0 and bar.low <= bar.vwap <= bar.high
     assert bar.timestamp.second == 0 and bar.timestamp.microsecond == 0
+    daily = got["daily"][-1]
+    assert isinstance(daily, Bar) and daily.volume >= bar.volume and daily.low <= bar.low and daily.high >= bar.high
+    assert daily.timestamp.hour in (4, 5) and daily.timestamp.minute == 0  # New York midnight in UTC
 
 
 def test_bad_key_gives_the_clients_auth_failed_error(serve, caplog):

@@ -38,8 +38,8 @@ public struct AlpacaEncoder: DialectEncoder {
     }
 
     public func encode(_ event: MarketEvent, into out: inout [UInt8]) -> Bool {
-        // Second bars have no Alpaca form; minute bars are the `bars` channel.
-        if case .bar(let b) = event, b.span != .minute { return false }
+        // Second bars have no Alpaca form; minute bars are `b` (`bars`), the day so far `d` (`dailyBars`).
+        if case .bar(let b) = event, b.span == .second { return false }
         let w = AlpacaMessageWriter(codec: codec)
         switch event {
         case .trade(let t):
@@ -66,7 +66,7 @@ public struct AlpacaEncoder: DialectEncoder {
             w.key("t", &out); w.time(q.timestamp, &out)
             w.end(&out)
         case .bar(let b):
-            w.begin(type: "b", fields: 10, symbol: symbols[Int(b.symbol)], out: &out)
+            w.begin(type: b.span == .day ? "d" : "b", fields: 10, symbol: symbols[Int(b.symbol)], out: &out)
             w.key("o", &out); w.price(b.open, &out)
             w.key("h", &out); w.price(b.high, &out)
             w.key("l", &out); w.price(b.low, &out)

@@ -64,6 +64,8 @@ public struct PolygonEncoder: DialectEncoder {
             key(",\"z\":", &out); int(Int64(q.tape.rawValue), &out)
             out.append(UInt8(ascii: "}"))
         case .bar(let b):
+            // Polygon has no running daily bar on the stream.
+            guard b.span != .day else { return false }
             if b.span == .second { key("{\"ev\":\"A\"", &out) } else { key("{\"ev\":\"AM\"", &out) }
             out.append(contentsOf: symbols[Int(b.symbol)])
             key(",\"v\":", &out); int(b.volume, &out)

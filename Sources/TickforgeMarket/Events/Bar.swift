@@ -2,8 +2,17 @@
 public enum BarSpan: UInt8, Sendable, CaseIterable {
     case second = 1
     case minute = 2
+    /// The New York day so far: from local midnight to the end of the latest minute.
+    case day = 3
 
-    public var nanoseconds: Int64 { self == .second ? Timestamp.nanosPerSecond : Timestamp.nanosPerMinute }
+    /// Window length (a day bar's window ends where the day so far does, so this is its maximum).
+    public var nanoseconds: Int64 {
+        switch self {
+        case .second: Timestamp.nanosPerSecond
+        case .minute: Timestamp.nanosPerMinute
+        case .day: 86_400 * Timestamp.nanosPerSecond
+        }
+    }
 }
 
 /// An aggregate built exactly from the trades in `[start, end)`.

@@ -7,12 +7,17 @@ public struct EventKinds: OptionSet, Sendable, Hashable {
     public static let quotes = EventKinds(rawValue: 2)
     public static let secondBars = EventKinds(rawValue: 4)
     public static let minuteBars = EventKinds(rawValue: 8)
+    /// The day so far as one bar, after every minute once the regular session has opened
+    /// (Alpaca's `dailyBars`). Opt-in: neither `bars` nor `all` includes it.
+    public static let dailyBars = EventKinds(rawValue: 16)
     public static let bars: EventKinds = [.secondBars, .minuteBars]
     public static let all: EventKinds = [.trades, .quotes, .secondBars, .minuteBars]
+    /// Kinds whose events carry the day's running totals, so generating them needs the day so far.
+    public static let needingDayTotals: EventKinds = [.secondBars, .minuteBars, .dailyBars]
 
     /// Names as used on the command line and in NDJSON `kind` fields.
     public static let names: [(String, EventKinds)] = [
-        ("trade", .trades), ("quote", .quotes), ("second_bar", .secondBars), ("minute_bar", .minuteBars),
+        ("trade", .trades), ("quote", .quotes), ("second_bar", .secondBars), ("minute_bar", .minuteBars), ("daily_bar", .dailyBars),
     ]
 
     /// Parses `trade,quote,second_bar,minute_bar` (plurals, `bars` and `all` accepted).

@@ -25,7 +25,12 @@ public enum MarketEvent: Sendable, Equatable {
         switch self {
         case .trade: .trades
         case .quote: .quotes
-        case .bar(let b): b.span == .second ? .secondBars : .minuteBars
+        case .bar(let b):
+            switch b.span {
+            case .second: .secondBars
+            case .minute: .minuteBars
+            case .day: .dailyBars
+            }
         }
     }
 }

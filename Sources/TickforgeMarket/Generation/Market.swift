@@ -48,7 +48,7 @@ public final class Market {
     /// the minute before the window may own some.
     public static func minutes(covering window: Range<Timestamp>, kinds: EventKinds) -> ClosedRange<Int64>? {
         guard !window.isEmpty else { return nil }
-        let first = window.lowerBound.minuteIndex - (kinds.isDisjoint(with: .bars) ? 0 : 1)
+        let first = window.lowerBound.minuteIndex - (kinds.isDisjoint(with: .needingDayTotals) ? 0 : 1)
         return first...Timestamp(nanoseconds: window.upperBound.nanoseconds - 1).minuteIndex
     }
 

@@ -26,7 +26,7 @@ public final class SymbolTape {
     /// minute's end, so they belong with events at or after `M + 1`'s start.
     public func appendMinute(_ M: Int64, kinds: EventKinds, into out: inout [MarketEvent]) {
         let state = path.minute(M)
-        if kinds.isDisjoint(with: .bars) {
+        if kinds.isDisjoint(with: .needingDayTotals) {
             guard state.shape.phase.isOpen else { return }
             var scratch = DayAccumulator(day: 0, firstMinute: M)
             ticks.emit(state, kinds: kinds, into: &out, day: &scratch)

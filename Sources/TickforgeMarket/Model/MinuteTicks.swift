@@ -206,7 +206,8 @@ final class MinuteTicks {
         let bids = self.bids, asks = self.asks
         let wantTrades = kinds.contains(.trades), wantQuotes = kinds.contains(.quotes)
         let wantSecondBars = kinds.contains(.secondBars), wantMinuteBar = kinds.contains(.minuteBars)
-        let wantBars = wantSecondBars || wantMinuteBar
+        let wantDailyBar = kinds.contains(.dailyBars)
+        let wantBars = wantSecondBars || wantMinuteBar || wantDailyBar
         let extended = m.shape.phase.isExtendedHours
         let regular = m.shape.phase == .regular
         let tape = profile.tape
@@ -341,6 +342,8 @@ final class MinuteTicks {
         if wantBars {
             flushSeconds(upTo: t1)
             if wantMinuteBar, minute.tradeCount > 0 { out.append(.bar(minute.finish(day: day))) }
+            // After every minute once the regular session has opened, trades or not.
+            if wantDailyBar, day.regularOpen != nil { out.append(.bar(day.dailyBar(symbol: symbol, end: Timestamp(nanoseconds: t1)))) }
         }
         day.nextMinute = M + 1
     }

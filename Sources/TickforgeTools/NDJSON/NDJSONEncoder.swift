@@ -64,7 +64,11 @@ public struct NDJSONEncoder {
             key(",\"z\":", &out); DecimalText.appendInteger(Int64(q.tape.rawValue), to: &out)
             key("}\n", &out)
         case .bar(let b):
-            if b.span == .second { key("{\"kind\":\"second_bar\"", &out) } else { key("{\"kind\":\"minute_bar\"", &out) }
+            switch b.span {
+            case .second: key("{\"kind\":\"second_bar\"", &out)
+            case .minute: key("{\"kind\":\"minute_bar\"", &out)
+            case .day: key("{\"kind\":\"daily_bar\"", &out)
+            }
             out.append(contentsOf: symbolFragments[Int(b.symbol)])
             key(",\"s\":", &out); DecimalText.appendInteger(b.start.nanoseconds, to: &out)
             key(",\"e\":", &out); DecimalText.appendInteger(b.end.nanoseconds, to: &out)
