@@ -33,7 +33,7 @@ extension AlpacaSession: DialectSession {
     /// Alpaca refuses the newcomer instead (406), so an Alpaca connection is never evicted.
     mutating func evictedEffects() -> [SessionEffect] { [] }
 
-    private static func effects(_ actions: [Action]) -> [SessionEffect] {
+    static func effects(_ actions: [Action]) -> [SessionEffect] {
         actions.compactMap {
             switch $0 {
             case .send(let frame): .send(frame)

@@ -76,6 +76,13 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         apply(withSession { $0.evictedEffects() })
     }
 
+    /// After the socket is gone: stop generating for it and forget it.
+    func forget(hub: FeedHub, registry: ConnectionRegistry) async {
+        await hub.removeSubscriber(subscriber.id)
+        await registry.remove(subscriber.id)
+        logger.info("disconnected")
+    }
+
     func apply(_ effects: [SessionEffect]) {
         for effect in effects {
             switch effect {

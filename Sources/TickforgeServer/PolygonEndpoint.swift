@@ -47,9 +47,7 @@ struct PolygonEndpoint: Sendable {
             subscriber.queue.close()
             group.cancelAll()
         }
-        await hub.removeSubscriber(subscriber.id)
-        await registry.remove(subscriber.id)
-        connection.logger.info("disconnected")
+        await connection.forget(hub: hub, registry: registry)
     }
 
     private func perform(_ actions: [PolygonSession.Action], on c: FeedConnection<PolygonSession>) async {
