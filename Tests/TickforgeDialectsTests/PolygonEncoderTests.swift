@@ -41,6 +41,40 @@ struct PolygonEncoderTests {
         #expect(encode(.bar(s)).hasPrefix(#"{"ev":"A","sym""#))
     }
 
+    @Test("numbers print as the shared decimal formatter prints them, from zero to the widest values")
+    func numbersMatchDecimalText() {
+        func reference(_ units: Int64) -> String {
+            var out: [UInt8] = []
+            DecimalText.appendFixed(units, scale: 4, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        var units: [Int64] = [0, 1, 9, 10, 99, 100, 9_999, 10_000, 10_001, 1_000_000, 1_141_250, 99_990_000, Int64(Int32.max), .max]
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2_000 { // a fixed xorshift sweep, so a failure names a reproducible value
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            units.append(Int64(x >> UInt64(1 + x % 62)))
+        }
+        for u in units {
+            let t = Trade(symbol: 0, timestamp: Timestamp(nanoseconds: u), participantTimestamp: Timestamp(nanoseconds: 0), sequence: u, id: u,
+                          price: Price(units: u), size: Int32(truncatingIfNeeded: u & 0x7fff_ffff), exchange: 255, tape: .c,
+                          conditions: TradeConditions([255, 0, 41, 37]), trfID: .max, trfTimestamp: Timestamp(nanoseconds: u))
+            let json = encode(.trade(t))
+            #expect(json.contains(#","p":\#(reference(u)),"s":"#), "price units \(u): \(json)")
+            #expect(json.contains(#""i":"\#(u)""#) && json.contains(#","q":\#(u),"#) && json.hasSuffix("}"), "\(json)")
+        }
+    }
+
+    @Test("the widest bar encodes whole: every number at its longest")
+    func widestBar() {
+        let huge = Price(units: .max)
+        let b = Bar(symbol: 0, span: .minute, start: Timestamp(nanoseconds: .max), end: Timestamp(nanoseconds: .max),
+                    open: huge, high: huge, low: huge, close: huge, volume: 1, notional: .max,
+                    tradeCount: 1, dayVolume: 1, dayNotional: .max, officialOpen: huge)
+        let json = encode(.bar(b))
+        #expect(json.hasPrefix(#"{"ev":"AM","sym":"AAPL","v":1,"av":1,"op":922337203685477.5807,"#))
+        #expect(json.hasSuffix(#","z":1,"s":9223372036854,"e":9223372036854}"#))
+    }
+
     @Test("status messages are escaped JSON")
     func status() {
         #expect(String(decoding: PolygonEncoder.statusFrame("error", "bad \"x\"\n"), as: UTF8.self) == #"[{"ev":"status","status":"error","message":"bad \"x\"\n"}]"#)

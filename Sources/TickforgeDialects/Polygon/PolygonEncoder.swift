@@ -21,66 +21,77 @@ public struct PolygonEncoder: DialectEncoder {
     public let frameSeparator: [UInt8] = [UInt8(ascii: ",")]
     public let frameSuffix: [UInt8] = [UInt8(ascii: "]")]
 
-    @inline(__always) private func key(_ k: StaticString, _ out: inout [UInt8]) {
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
-    @inline(__always) private func int(_ v: Int64, _ out: inout [UInt8]) { DecimalText.appendInteger(v, to: &out) }
-    @inline(__always) private func ms(_ t: Timestamp, _ out: inout [UInt8]) { DecimalText.appendInteger(t.milliseconds, to: &out) }
-    @inline(__always) private func price(_ p: Price, _ out: inout [UInt8]) { DecimalText.appendFixed(p.units, scale: 4, to: &out) }
+    /// Room for any event besides its symbol: a bar, the longest, is 74 bytes of keys and 13 numbers
+    /// of at most 26 bytes each.
+    private static let room = 512
 
     public func encode(_ event: MarketEvent, into out: inout [UInt8]) -> Bool {
         switch event {
         case .trade(let t):
-            key("{\"ev\":\"T\"", &out); out.append(contentsOf: symbols[Int(t.symbol)])
-            key(",\"i\":\"", &out); int(t.id, &out); out.append(UInt8(ascii: "\""))
-            key(",\"x\":", &out); int(Int64(t.exchange), &out)
-            key(",\"p\":", &out); price(t.price, &out)
-            key(",\"s\":", &out); int(Int64(t.size), &out)
-            if !t.conditions.isEmpty {
-                key(",\"c\":", &out)
-                t.conditions.appendJSONArray(to: &out)
+            let symbol = symbols[Int(t.symbol)]
+            out.appendThroughCursor(maxBytes: Self.room + symbol.count) { w in
+                w.put("{\"ev\":\"T\""); w.put(symbol)
+                w.put(",\"i\":\""); w.integer(t.id); w.put(UInt8(ascii: "\""))
+                w.put(",\"x\":"); w.unsigned(UInt64(t.exchange))
+                w.put(",\"p\":"); w.fixed4(t.price.units)
+                w.put(",\"s\":"); w.integer(Int64(t.size))
+                if !t.conditions.isEmpty {
+                    w.put(",\"c\":[")
+                    var first = true
+                    for code in t.conditions {
+                        if !first { w.put(UInt8(ascii: ",")) }
+                        w.unsigned(UInt64(code))
+                        first = false
+                    }
+                    w.put(UInt8(ascii: "]"))
+                }
+                w.put(",\"t\":"); w.integer(t.timestamp.milliseconds)
+                w.put(",\"q\":"); w.integer(t.sequence)
+                w.put(",\"z\":"); w.unsigned(UInt64(t.tape.rawValue))
+                w.put(",\"pt\":"); w.integer(t.participantTimestamp.milliseconds)
+                if let trft = t.trfTimestamp {
+                    w.put(",\"trfi\":"); w.unsigned(UInt64(t.trfID))
+                    w.put(",\"trft\":"); w.integer(trft.milliseconds)
+                }
+                w.put(UInt8(ascii: "}"))
             }
-            key(",\"t\":", &out); ms(t.timestamp, &out)
-            key(",\"q\":", &out); int(t.sequence, &out)
-            key(",\"z\":", &out); int(Int64(t.tape.rawValue), &out)
-            key(",\"pt\":", &out); ms(t.participantTimestamp, &out)
-            if let trft = t.trfTimestamp {
-                key(",\"trfi\":", &out); int(Int64(t.trfID), &out)
-                key(",\"trft\":", &out); ms(trft, &out)
-            }
-            out.append(UInt8(ascii: "}"))
         case .quote(let q):
-            key("{\"ev\":\"Q\"", &out); out.append(contentsOf: symbols[Int(q.symbol)])
-            key(",\"bx\":", &out); int(Int64(q.bidExchange), &out)
-            key(",\"bp\":", &out); price(q.bidPrice, &out)
-            key(",\"bs\":", &out); int(Int64(q.bidSize), &out)
-            key(",\"ax\":", &out); int(Int64(q.askExchange), &out)
-            key(",\"ap\":", &out); price(q.askPrice, &out)
-            key(",\"as\":", &out); int(Int64(q.askSize), &out)
-            key(",\"c\":", &out); int(Int64(q.condition), &out)
-            key(",\"t\":", &out); ms(q.timestamp, &out)
-            key(",\"q\":", &out); int(q.sequence, &out)
-            key(",\"z\":", &out); int(Int64(q.tape.rawValue), &out)
-            out.append(UInt8(ascii: "}"))
+            let symbol = symbols[Int(q.symbol)]
+            out.appendThroughCursor(maxBytes: Self.room + symbol.count) { w in
+                w.put("{\"ev\":\"Q\""); w.put(symbol)
+                w.put(",\"bx\":"); w.unsigned(UInt64(q.bidExchange))
+                w.put(",\"bp\":"); w.fixed4(q.bidPrice.units)
+                w.put(",\"bs\":"); w.integer(Int64(q.bidSize))
+                w.put(",\"ax\":"); w.unsigned(UInt64(q.askExchange))
+                w.put(",\"ap\":"); w.fixed4(q.askPrice.units)
+                w.put(",\"as\":"); w.integer(Int64(q.askSize))
+                w.put(",\"c\":"); w.unsigned(UInt64(q.condition))
+                w.put(",\"t\":"); w.integer(q.timestamp.milliseconds)
+                w.put(",\"q\":"); w.integer(q.sequence)
+                w.put(",\"z\":"); w.unsigned(UInt64(q.tape.rawValue))
+                w.put(UInt8(ascii: "}"))
+            }
         case .bar(let b):
             // Polygon has no running daily bar on the stream.
             guard b.span != .day else { return false }
-            if b.span == .second { key("{\"ev\":\"A\"", &out) } else { key("{\"ev\":\"AM\"", &out) }
-            out.append(contentsOf: symbols[Int(b.symbol)])
-            key(",\"v\":", &out); int(b.volume, &out)
-            key(",\"av\":", &out); int(b.dayVolume, &out)
-            key(",\"op\":", &out); price(b.officialOpen, &out)
-            key(",\"vw\":", &out); DecimalText.appendRounded(b.vwap, scale: 4, to: &out)
-            key(",\"o\":", &out); price(b.open, &out)
-            key(",\"c\":", &out); price(b.close, &out)
-            key(",\"h\":", &out); price(b.high, &out)
-            key(",\"l\":", &out); price(b.low, &out)
-            key(",\"a\":", &out); DecimalText.appendRounded(b.dayVWAP, scale: 4, to: &out)
-            key(",\"z\":", &out); int(b.averageSize, &out)
-            key(",\"s\":", &out); ms(b.start, &out)
-            key(",\"e\":", &out); ms(b.end, &out)
-            out.append(UInt8(ascii: "}"))
+            let symbol = symbols[Int(b.symbol)]
+            out.appendThroughCursor(maxBytes: Self.room + symbol.count) { w in
+                if b.span == .second { w.put("{\"ev\":\"A\"") } else { w.put("{\"ev\":\"AM\"") }
+                w.put(symbol)
+                w.put(",\"v\":"); w.integer(b.volume)
+                w.put(",\"av\":"); w.integer(b.dayVolume)
+                w.put(",\"op\":"); w.fixed4(b.officialOpen.units)
+                w.put(",\"vw\":"); w.rounded4(b.vwap)
+                w.put(",\"o\":"); w.fixed4(b.open.units)
+                w.put(",\"c\":"); w.fixed4(b.close.units)
+                w.put(",\"h\":"); w.fixed4(b.high.units)
+                w.put(",\"l\":"); w.fixed4(b.low.units)
+                w.put(",\"a\":"); w.rounded4(b.dayVWAP)
+                w.put(",\"z\":"); w.integer(b.averageSize)
+                w.put(",\"s\":"); w.integer(b.start.milliseconds)
+                w.put(",\"e\":"); w.integer(b.end.milliseconds)
+                w.put(UInt8(ascii: "}"))
+            }
         }
         return true
     }
