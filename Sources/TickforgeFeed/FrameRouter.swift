@@ -102,12 +102,18 @@ struct FrameRouter {
         let mark = arenas[d].count
         if mark > 0 { arenas[d].append(contentsOf: separators[d]) }
         let start = arenas[d].count
-        guard encoders[d].encode(event, into: &arenas[d]) else {
+        guard Self.encode(event, with: &encoders[d], into: &arenas[d]) else {
             arenas[d].removeLast(arenas[d].count - mark)
             return start..<start
         }
         encodeCount += 1
         return start..<arenas[d].count
+    }
+
+    /// Opens the existential in place: reading `encoders[d]` for a call would copy the encoder out
+    /// of the array, retaining and releasing every table it holds, once per event.
+    private static func encode<Encoder: DialectEncoder>(_ event: MarketEvent, with encoder: inout Encoder, into arena: inout [UInt8]) -> Bool {
+        encoder.encode(event, into: &arena)
     }
 
     /// Concatenates each receiver's runs into frames no larger than the limit and queues them;

@@ -12,6 +12,7 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func appendThroughCursor(maxBytes: Int, _ body: (inout ByteCursor) -> Void) {
         let start = count
+        // Zeros from a constant, copied in blocks: `repeatElement` appends byte by byte.
         ByteCursor.zeros.withUnsafeBufferPointer { zeros in
             var left = maxBytes
             while left > 0 {
@@ -35,15 +36,9 @@ extension Array where Element == UInt8 {
 /// A write position in memory reserved by `appendThroughCursor`: JSON pieces with no checks.
 struct ByteCursor {
     fileprivate static let zeros = [UInt8](repeating: 0, count: 512)
-    /// "00" "01" … "99": two digits per division.
-    private static let pairs: [UInt8] = {
-        var table: [UInt8] = []
-        for n in 0..<100 {
-            table.append(UInt8(48 + n / 10))
-            table.append(UInt8(48 + n % 10))
-        }
-        return table
-    }()
+    /// "00" "01" … "99": two digits per division. A literal, not a computed table, so reading it
+    /// needs no lazy-initialisation check per event.
+    private static var pairs: StaticString { "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" }
 
     private(set) var position: UnsafeMutablePointer<UInt8>
 
@@ -88,7 +83,8 @@ struct ByteCursor {
         var v = value
         var end = position + digits
         position = end
-        Self.pairs.withUnsafeBufferPointer { pairs in
+        do {
+            let pairs = Self.pairs.utf8Start
             while v >= 100 {
                 let r = Int(v % 100)
                 v /= 100
