@@ -3,9 +3,11 @@ import TickforgeMarket
 
 /// A connection's bounded queue of outgoing frames.
 ///
-/// The hub pushes; the connection's writer pops and waits. The bound is in bytes and in age: a
-/// consumer whose backlog passes either is *slow*, and the push says so instead of queueing, so one
-/// stalled reader can never make the server's memory grow.
+/// The hub pushes; the connection's writer pops until the queue is empty and then asks to be woken
+/// by the next push (`popOrRequestWake`), the way a socket reports readiness. No task waits on the
+/// queue, so a frame costs no task switch. The bound is in bytes and in age: a consumer whose
+/// backlog passes either is *slow*, and the push says so instead of queueing, so one stalled reader
+/// can never make the server's memory grow.
 public final class OutboundQueue: Sendable {
     public struct Limits: Sendable, Equatable {
         /// Backlog in bytes that marks a slow consumer.
@@ -27,12 +29,23 @@ public final class OutboundQueue: Sendable {
         case closed
     }
 
+    /// What the writer finds when it asks for the next frame.
+    public enum Next: Equatable, Sendable {
+        case frame([UInt8])
+        /// Nothing queued; the next push (or `close`) calls the wake handler.
+        case empty
+        /// Closed and drained: nothing more will come.
+        case closed
+    }
+
     private struct State {
         var frames: [(bytes: [UInt8], enqueuedAt: Int64)] = []
         var head = 0
         var bytes = 0
         var closed = false
-        var waiter: CheckedContinuation<[UInt8]?, Never>?
+        /// The writer found the queue empty and waits for a wake.
+        var wakeRequested = false
+        var wake: (@Sendable () -> Void)?
     }
 
     public let limits: Limits
@@ -52,42 +65,49 @@ public final class OutboundQueue: Sendable {
     }
 
     private func push(_ frame: [UInt8], now: Int64, bypassLimits: Bool) -> PushResult {
-        // A waiting writer is handed the frame directly, resumed outside the lock.
-        let (result, waiter) = state.withLock { s -> (PushResult, CheckedContinuation<[UInt8]?, Never>?) in
+        // The wake handler runs outside the lock: it may pop at once.
+        let (result, wake) = state.withLock { s -> (PushResult, (@Sendable () -> Void)?) in
             if s.closed { return (.closed, nil) }
             if !bypassLimits, s.head < s.frames.count {
                 let oldest = s.frames[s.head].enqueuedAt
                 if s.bytes + frame.count > limits.maxBytes || now - oldest > limits.maxAgeNanoseconds { return (.slowConsumer, nil) }
             }
-            if let w = s.waiter {
-                s.waiter = nil
-                return (.queued, w)
-            }
             s.frames.append((frame, now))
             s.bytes += frame.count
-            return (.queued, nil)
+            return (.queued, takeWakeLocked(&s))
         }
-        waiter?.resume(returning: frame)
+        wake?()
         return result
     }
 
-    /// The next frame, waiting if none is queued; `nil` once the queue is closed and drained.
-    public func next() async -> [UInt8]? {
-        if let frame = tryPop() { return frame }
-        return await withCheckedContinuation { (c: CheckedContinuation<[UInt8]?, Never>) in
-            let ready: [UInt8]?? = state.withLock { s in
-                if s.head < s.frames.count { return .some(popLocked(&s)) }
-                if s.closed { return .some(nil) }
-                s.waiter = c
-                return .none
-            }
-            if let ready { c.resume(returning: ready) }
+    /// Installs the writer's wake handler and calls it once, so frames queued before the writer
+    /// existed go out. It is called on a push after `popOrRequestWake` found the queue empty, at
+    /// most once per such request, from the pushing thread.
+    public func setWakeHandler(_ wake: @escaping @Sendable () -> Void) {
+        // Not kept once closed: close() is what breaks the cycle queue → handler → writer → queue.
+        state.withLock { s in if !s.closed { s.wake = wake } }
+        wake()
+    }
+
+    /// The next frame; or, when none is queued, a request that the next push wake the writer.
+    public func popOrRequestWake() -> Next {
+        state.withLock { s in
+            if s.head < s.frames.count { return .frame(popLocked(&s)) }
+            if s.closed { return .closed }
+            s.wakeRequested = true
+            return .empty
         }
     }
 
     /// The next frame if one is queued.
     public func tryPop() -> [UInt8]? {
         state.withLock { s in s.head < s.frames.count ? popLocked(&s) : nil }
+    }
+
+    private func takeWakeLocked(_ s: inout State) -> (@Sendable () -> Void)? {
+        guard s.wakeRequested else { return nil }
+        s.wakeRequested = false
+        return s.wake
     }
 
     private func popLocked(_ s: inout State) -> [UInt8] {
@@ -118,14 +138,15 @@ public final class OutboundQueue: Sendable {
     public var backlogBytes: Int { state.withLock { $0.bytes } }
     public var queuedFrames: Int { state.withLock { $0.frames.count - $0.head } }
 
-    /// Stops the queue: pending frames can still be popped, pushes are refused, a waiter wakes with nil
-    /// once drained.
+    /// Stops the queue: pending frames can still be popped, pushes are refused, and a writer waiting
+    /// for a wake gets one, to find `.closed`.
     public func close() {
-        let waiter = state.withLock { s -> CheckedContinuation<[UInt8]?, Never>? in
+        let wake = state.withLock { s -> (@Sendable () -> Void)? in
             s.closed = true
-            defer { s.waiter = nil }
-            return s.head < s.frames.count ? nil : s.waiter
+            let wake = takeWakeLocked(&s)
+            s.wake = nil // drops what the handler captured (the connection's channel)
+            return wake
         }
-        waiter?.resume(returning: nil)
+        wake?()
     }
 }

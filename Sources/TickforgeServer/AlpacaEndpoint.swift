@@ -25,7 +25,7 @@ struct AlpacaEndpoint: Sendable {
         var headerCredentials: (key: String, secret: String)?
     }
 
-    func serve(_ upgrade: Upgrade, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, logger: Logger) async {
+    func serve(_ upgrade: Upgrade, inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
         let subscriber = await hub.addSubscriber(dialect: Self.dialect(for: upgrade.codec))
         let session = AlpacaSession(feed: upgrade.feed, codec: upgrade.codec, configuration: .init(
             apiKeys: configuration.apiKeys, symbolLimit: configuration.alpacaSymbolLimit, entitledFeeds: configuration.alpacaEntitledFeeds
@@ -40,8 +40,9 @@ struct AlpacaEndpoint: Sendable {
             await perform(connection.withSession { $0.headerCredentials(key: credentials.key, secret: credentials.secret) }, on: connection, feed: upgrade.feed)
         }
 
+        await connection.startWriting(opcode: upgrade.codec == .msgpack ? .binary : .text)
+
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await connection.writeFrames(to: outbound, opcode: upgrade.codec == .msgpack ? .binary : .text) }
             group.addTask {
                 try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
                 connection.apply(AlpacaSession.effects(connection.withSession { $0.authTimedOut() }))

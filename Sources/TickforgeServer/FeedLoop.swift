@@ -20,8 +20,10 @@ struct FeedLoop: Service {
     static let steppedIncrement: Int64 = 250 * Timestamp.nanosPerMillisecond
     /// Loop period while no symbol is subscribed.
     static let idleTick: UInt64 = 50_000_000
-    /// A stepped clock waits while any queue holds more than this.
-    static let steppedLowWater = 256 * 1024
+    /// A stepped clock waits while any queue holds more than this: about five of the largest
+    /// frames a step makes (1,000 symbols, ~190 KB), so the clock does not wait on frames that
+    /// are already on their way to the socket.
+    static let steppedLowWater = 1 << 20
 
     /// Minutes generated ahead per loop turn in real-time modes: enough to prepare every active
     /// symbol's next minute long before it starts, few enough that no turn stalls on generation.

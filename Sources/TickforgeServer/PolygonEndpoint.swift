@@ -14,7 +14,7 @@ struct PolygonEndpoint: Sendable {
     /// Index of the Polygon encoder in the hub.
     static let dialect = 0
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, logger: Logger) async {
+    func serve(inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
         let subscriber = await hub.addSubscriber(dialect: Self.dialect)
         let connection = FeedConnection(
             subscriber: subscriber, channel: channel,
@@ -24,9 +24,9 @@ struct PolygonEndpoint: Sendable {
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")"])
         // The connected status goes out at once; the Python client says nothing until it arrives.
         connection.send(PolygonSession.connectedFrame)
+        await connection.startWriting(opcode: .text)
 
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await connection.writeFrames(to: outbound, opcode: .text) }
             group.addTask {
                 try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
                 await perform(connection.withSession { $0.authTimedOut() }, on: connection)
@@ -43,7 +43,7 @@ struct PolygonEndpoint: Sendable {
             } catch {
                 connection.logger.debug("read ended", metadata: ["error": "\(error)"])
             }
-            // The client went away (or we aborted): stop generating for it and let the writer finish.
+            // The client went away (or we aborted): stop generating for it.
             subscriber.queue.close()
             group.cancelAll()
         }

@@ -54,13 +54,14 @@ public struct TickforgeServer: Sendable {
                 // Query strings are ignored, as on the real services; other paths answer 404.
                 let path = request.path?.split(separator: "?").first.map(String.init) ?? ""
                 if path == "/stocks" {
-                    return .upgrade([:]) { inbound, outbound, _ in
-                        await polygon.serve(inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                    return .upgrade([:]) { inbound, _, _ in
+                        await polygon.serve(inbound: inbound, channel: channel, logger: logger)
                     }
                 }
                 if let upgrade = AlpacaEndpoint.Upgrade(path: path, headers: request.headerFields) {
-                    return .upgrade([:]) { inbound, outbound, _ in
-                        await alpaca.serve(upgrade, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                    return .upgrade([:]) { inbound, _, _ in
+                        // Frames go out through the connection's own SocketWriter, not Hummingbird's writer.
+                        await alpaca.serve(upgrade, inbound: inbound, channel: channel, logger: logger)
                     }
                 }
                 return .dontUpgrade

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import TickforgeMarket
 @testable import TickforgeFeed
@@ -190,17 +191,37 @@ struct FeedHubTests {
 
 @Suite("Outbound queue")
 struct OutboundQueueTests {
-    @Test("a waiting writer is woken by a push, and by close")
-    func waiting() async {
+    @Test("a writer that found the queue empty is woken once by the next push, and by close")
+    func wake() {
         let q = OutboundQueue()
-        async let got = q.next()
-        try? await Task.sleep(nanoseconds: 10_000_000)
-        #expect(q.push([1, 2, 3]) == .queued)
-        #expect(await got == [1, 2, 3])
-        async let none = q.next()
+        let wakes = Mutex(0)
+        #expect(q.pushControl([7]) == .queued)
+        q.setWakeHandler { wakes.withLock { $0 += 1 } }
+        #expect(wakes.withLock { $0 } == 1, "installing the handler wakes it for what is already queued")
+        #expect(q.popOrRequestWake() == .frame([7]))
+        #expect(q.push([1]) == .queued)
+        #expect(wakes.withLock { $0 } == 1, "no wake was asked for: the writer was still popping")
+        #expect(q.popOrRequestWake() == .frame([1]))
+        #expect(q.popOrRequestWake() == .empty)
+        #expect(q.push([2]) == .queued)
+        #expect(q.push([3]) == .queued)
+        #expect(wakes.withLock { $0 } == 2, "one wake per request, however many pushes follow")
+        #expect(q.popOrRequestWake() == .frame([2]))
+        #expect(q.popOrRequestWake() == .frame([3]))
+        #expect(q.popOrRequestWake() == .empty)
         q.close()
-        #expect(await none == nil)
+        #expect(wakes.withLock { $0 } == 3, "close wakes a waiting writer")
+        #expect(q.popOrRequestWake() == .closed)
         #expect(q.push([9]) == .closed)
+    }
+
+    @Test("frames queued before close still drain; then the writer sees closed")
+    func drainAfterClose() {
+        let q = OutboundQueue()
+        #expect(q.push([1]) == .queued)
+        q.close()
+        #expect(q.popOrRequestWake() == .frame([1]))
+        #expect(q.popOrRequestWake() == .closed)
     }
 
     @Test("control frames pass a full queue; data frames do not")
