@@ -52,6 +52,8 @@ public struct TickforgeServer: Sendable {
                 )
             ) { request, channel, logger in
                 // Query strings are ignored, as on the real services; other paths answer 404.
+                // Hummingbird's outbound writer goes unused: frames go out through each
+                // connection's SocketWriter.
                 let path = request.path?.split(separator: "?").first.map(String.init) ?? ""
                 if path == "/stocks" {
                     return .upgrade([:]) { inbound, _, _ in
@@ -60,7 +62,6 @@ public struct TickforgeServer: Sendable {
                 }
                 if let upgrade = AlpacaEndpoint.Upgrade(path: path, headers: request.headerFields) {
                     return .upgrade([:]) { inbound, _, _ in
-                        // Frames go out through the connection's own SocketWriter, not Hummingbird's writer.
                         await alpaca.serve(upgrade, inbound: inbound, channel: channel, logger: logger)
                     }
                 }
