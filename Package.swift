@@ -4,10 +4,11 @@ import PackageDescription
 // Rooms of the package, in the order data flows through them:
 //   TickforgeMarket   — pure Swift: symbols, events, clock, calendar, generator (no networking)
 //   TickforgeFeed     — the hub: subscriptions, encode-once fan-out, bounded per-connection queues
-//   TickforgeDialects — wire protocols (Polygon/Massive today): a session state machine and encoders
+//   TickforgeDialects — wire protocols (Polygon/Massive, Alpaca): session state machines and encoders
+//   TickforgeServer   — HTTP/WebSocket transport, connections, the feed loop, lifecycle
+//   TickforgeClient   — WebSocket clients for `tail` and the load benchmarks (apart: it pulls in TLS)
 //   TickforgeTools    — offline tools on top of the market: NDJSON export/import, realism statistics, benchmarks
 //   tickforge         — the thin CLI
-// The WebSocket server joins as its own target (see README, "Architecture").
 let package = Package(
     name: "Tickforge",
     platforms: [.macOS(.v15)],
@@ -73,7 +74,15 @@ let package = Package(
         .testTarget(name: "TickforgeToolsTests", dependencies: ["TickforgeTools", "TickforgeMarket"]),
         .testTarget(name: "TickforgeFeedTests", dependencies: ["TickforgeFeed", "TickforgeMarket"]),
         .testTarget(name: "TickforgeDialectsTests", dependencies: ["TickforgeDialects", "TickforgeFeed", "TickforgeMarket"]),
-        .testTarget(name: "TickforgeServerTests", dependencies: ["TickforgeServer", "TickforgeClient", "TickforgeMarket"]),
+        .testTarget(
+            name: "TickforgeServerTests",
+            dependencies: [
+                "TickforgeServer", "TickforgeClient", "TickforgeMarket", "TickforgeFeed",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,6 +23,8 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
     private let abort: () -> Void
     private var context: ChannelHandlerContext?
     private var isDraining = false
+    /// The abort marker came up: nothing more goes out on this connection.
+    private var hasEnded = false
 
     init(queue: OutboundQueue, opcode: WebSocketOpcode, abort: @escaping () -> Void) {
         self.queue = queue
@@ -51,7 +53,7 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
     /// so the kernel can take the bytes, and goes on if that made room.
     private func drain() {
         // A flush can report writability at once; the loop below re-checks it anyway.
-        guard !isDraining, let context else { return }
+        guard !isDraining, !hasEnded, let context else { return }
         isDraining = true
         defer { isDraining = false }
         var unflushed = false
@@ -64,8 +66,11 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
             }
             switch queue.popOrRequestWake() {
             case .frame(let bytes) where bytes.isEmpty:
-                // What was queued before the marker goes out first.
+                // What was queued before the marker goes out first; what the hub would queue
+                // after it (a slow consumer stays subscribed until the socket is gone) is refused.
                 if unflushed { context.flush(); unflushed = false }
+                hasEnded = true
+                queue.close()
                 abort()
                 return
             case .frame(let bytes):
