@@ -42,32 +42,16 @@ struct AlpacaEndpoint: Sendable {
 
         await connection.startWriting(opcode: upgrade.codec == .msgpack ? .binary : .text)
 
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
-                connection.apply(AlpacaSession.effects(connection.withSession { $0.authTimedOut() }))
-            }
-            if upgrade.feed == .test {
-                group.addTask { await FakepacaLoop(connection: connection).run() }
-            }
-            do {
-                // Fragmented messages (alpaca-py sends its subscribe as a binary frame plus an
-                // empty continuation) arrive here whole.
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    let actions: [AlpacaSession.Action]
-                    switch message {
-                    case .text(let s): actions = connection.withSession { $0.receive(frame: Array(s.utf8), binary: false) }
-                    case .binary(var b): actions = connection.withSession { $0.receive(frame: b.readBytes(length: b.readableBytes) ?? [], binary: true) }
-                    }
-                    await perform(actions, on: connection, feed: upgrade.feed)
-                }
-            } catch {
-                connection.logger.debug("read ended", metadata: ["error": "\(error)"])
-            }
-            subscriber.queue.close()
-            group.cancelAll()
+        var fakepaca: (@Sendable () async -> Void)?
+        if upgrade.feed == .test { fakepaca = { await FakepacaLoop(connection: connection).run() } }
+        await connection.run(
+            inbound: inbound, authTimeoutSeconds: configuration.authTimeoutSeconds,
+            onAuthTimeout: { connection.apply(AlpacaSession.effects(connection.withSession { $0.authTimedOut() })) },
+            companion: fakepaca,
+            hub: hub, registry: registry
+        ) { frame, binary in
+            await perform(connection.withSession { $0.receive(frame: frame, binary: binary) }, on: connection, feed: upgrade.feed)
         }
-        await connection.forget(hub: hub, registry: registry)
     }
 
     private func perform(_ actions: [AlpacaSession.Action], on c: FeedConnection<AlpacaSession>, feed: AlpacaSession.Feed) async {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Synchronization
@@ -76,8 +77,45 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         apply(withSession { $0.evictedEffects() })
     }
 
+    /// The connection's life once upgraded, the same in every dialect: the auth clock (and any
+    /// `companion` task) runs beside a loop that hands each whole message to `receive`, binary or
+    /// not; fragmented messages (alpaca-py sends its subscribe as a binary frame plus an empty
+    /// continuation) arrive whole. When the client goes, or is aborted, the queue closes and the
+    /// hub and registry forget the connection.
+    func run(
+        inbound: WebSocketInboundStream,
+        authTimeoutSeconds: Double,
+        onAuthTimeout: @escaping @Sendable () async -> Void,
+        companion: (@Sendable () async -> Void)? = nil,
+        hub: FeedHub,
+        registry: ConnectionRegistry,
+        receive: (_ frame: [UInt8], _ binary: Bool) async -> Void
+    ) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Cancelled when the client leaves first: then there is nobody to time out.
+                guard (try? await Task.sleep(nanoseconds: UInt64(authTimeoutSeconds * 1e9))) != nil else { return }
+                await onAuthTimeout()
+            }
+            if let companion { group.addTask { await companion() } }
+            do {
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    switch message {
+                    case .text(let s): await receive(Array(s.utf8), false)
+                    case .binary(var b): await receive(b.readBytes(length: b.readableBytes) ?? [], true)
+                    }
+                }
+            } catch {
+                logger.debug("read ended", metadata: ["error": "\(error)"])
+            }
+            subscriber.queue.close()
+            group.cancelAll()
+        }
+        await forget(hub: hub, registry: registry)
+    }
+
     /// After the socket is gone: stop generating for it and forget it.
-    func forget(hub: FeedHub, registry: ConnectionRegistry) async {
+    private func forget(hub: FeedHub, registry: ConnectionRegistry) async {
         await hub.removeSubscriber(subscriber.id)
         await registry.remove(subscriber.id)
         logger.info("disconnected")

@@ -26,28 +26,13 @@ struct PolygonEndpoint: Sendable {
         connection.send(PolygonSession.connectedFrame)
         await connection.startWriting(opcode: .text)
 
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(configuration.authTimeoutSeconds * 1e9))
-                await perform(connection.withSession { $0.authTimedOut() }, on: connection)
-            }
-            do {
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    let bytes: [UInt8]
-                    switch message {
-                    case .text(let s): bytes = Array(s.utf8)
-                    case .binary(var b): bytes = b.readBytes(length: b.readableBytes) ?? []
-                    }
-                    await perform(connection.withSession { $0.receive(text: bytes) }, on: connection)
-                }
-            } catch {
-                connection.logger.debug("read ended", metadata: ["error": "\(error)"])
-            }
-            // The client went away (or we aborted): stop generating for it.
-            subscriber.queue.close()
-            group.cancelAll()
+        await connection.run(
+            inbound: inbound, authTimeoutSeconds: configuration.authTimeoutSeconds,
+            onAuthTimeout: { await perform(connection.withSession { $0.authTimedOut() }, on: connection) },
+            hub: hub, registry: registry
+        ) { frame, _ in
+            await perform(connection.withSession { $0.receive(text: frame) }, on: connection)
         }
-        await connection.forget(hub: hub, registry: registry)
     }
 
     private func perform(_ actions: [PolygonSession.Action], on c: FeedConnection<PolygonSession>) async {
