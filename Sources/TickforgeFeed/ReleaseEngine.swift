@@ -28,9 +28,11 @@ struct ReleaseEngine {
                 ?? ActiveSymbol(id: w.id, kinds: [], routes: [], minute: now.minuteIndex, releasedThrough: now)
             a.routes = w.routes
             if a.kinds != w.kinds {
+                // A kind that starts now gets nothing from before now; kinds already flowing keep their start.
+                for k in EventKinds.singles where w.kinds.contains(k) && !a.kinds.contains(k) { a.since[k.singleIndex] = a.releasedThrough }
                 a.kinds = w.kinds
                 a.upcomingMinute = .min
-                if a.load(minute: a.minute, market: market) { minutesGenerated += 1 }
+                if a.load(minute: a.minute, barDelay: barDelay, market: market) { minutesGenerated += 1 }
             }
             symbols.append(a)
         }
@@ -57,7 +59,8 @@ struct ReleaseEngine {
                 let minuteEnd = Timestamp(nanoseconds: (symbols[i].minute + 1) * Timestamp.nanosPerMinute)
                 guard target >= minuteEnd else { break }
                 symbols[i].releasedThrough = max(symbols[i].releasedThrough, minuteEnd + -1)
-                if symbols[i].load(minute: symbols[i].minute + 1, market: market) { minutesGenerated += 1 }
+                let next = symbols[i].minute + 1
+                if symbols[i].load(minute: next, barDelay: barDelay, market: market) { minutesGenerated += 1 }
             }
             symbols[i].releasedThrough = max(symbols[i].releasedThrough, target)
         }
@@ -82,6 +85,9 @@ struct ActiveSymbol {
     var upcomingMinute: Int64 = .min
     /// Nothing at or before this instant is sent (a late subscriber gets no backfill).
     var releasedThrough: Timestamp
+    /// Per kind (`EventKinds.singles` order), when it started flowing for this symbol: a bar whose
+    /// window ends at or before its kind's start is never sent.
+    var since: [Timestamp] = Array(repeating: Timestamp(nanoseconds: .min), count: EventKinds.singles.count)
 
     init(id: SymbolID, kinds: EventKinds, routes: [[Receiver]], minute: Int64, releasedThrough: Timestamp) {
         self.id = id
@@ -92,8 +98,18 @@ struct ActiveSymbol {
     }
 
     /// Makes `minute` current: takes the prepared minute or generates it (returns whether it
-    /// generated), and drops what is already released.
-    mutating func load(minute: Int64, market: Market) -> Bool {
+    /// generated), and drops what must not go out. Loading the minute that is already current
+    /// (its kinds changed) must never send twice what was sent or queue twice what is queued:
+    ///
+    /// - ticks at or before `releasedThrough` went out already (or predate a new subscriber);
+    /// - bars queued from earlier minutes keep their place; this minute's bars are taken afresh
+    ///   from the new generation, which replaces the ones queued by the previous load;
+    /// - a bar is queued while it has not gone out (`end + barDelay > releasedThrough`) and only
+    ///   if its window ends after its kind started flowing (`since`: no backfill).
+    ///
+    /// The bar queue stays in order of `end`, so bars go out in time order whatever order their
+    /// kinds were added in.
+    mutating func load(minute: Int64, barDelay: Int64, market: Market) -> Bool {
         var generated = false
         if upcomingMinute == minute {
             swap(&ticks, &upcoming)
@@ -106,15 +122,15 @@ struct ActiveSymbol {
         upcomingMinute = .min
         self.minute = minute
         nextTick = 0
-        // Bars still waiting from the previous minute keep their place; this minute's bars move
-        // to the bar queue, and ticks already released (a late subscriber's past) are dropped.
+        let minuteStart = Timestamp(nanoseconds: minute * Timestamp.nanosPerMinute)
         bars.removeFirst(nextBar)
         nextBar = 0
+        bars.removeAll { $0.end > minuteStart }
         var kept = 0
         for i in ticks.indices {
             let e = ticks[i]
             if case .bar(let b) = e {
-                if b.end > releasedThrough { bars.append(b) }
+                if b.end + barDelay > releasedThrough, b.end > since[e.kind.singleIndex] { bars.append(b) }
             } else if e.timestamp > releasedThrough {
                 ticks[kept] = e
                 kept += 1

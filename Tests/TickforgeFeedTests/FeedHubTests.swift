@@ -12,7 +12,12 @@ struct ProbeEncoder: DialectEncoder {
         switch event {
         case .trade(let t): tag = "T:\(t.sequence)"
         case .quote(let q): tag = "Q:\(q.sequence)"
-        case .bar(let b): tag = b.span == .second ? "A:\(b.end.nanoseconds)" : "AM:\(b.end.nanoseconds)"
+        case .bar(let b):
+            switch b.span {
+            case .second: tag = "A:\(b.end.nanoseconds)"
+            case .minute: tag = "AM:\(b.end.nanoseconds)"
+            case .day: tag = "D:\(b.end.nanoseconds)"
+            }
         }
         out.append(contentsOf: Array("\"\(tickers[event.symbol]!)|\(tag)\"".utf8))
         return true
