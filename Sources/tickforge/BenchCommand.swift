@@ -29,10 +29,10 @@ struct MarketBench: ParsableCommand {
     var samples = 2000
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case throughput, path, minute, bars
+        case throughput, path, minute, bars, history
     }
 
-    @Option(help: "Run one part only (for profiling): throughput, path, minute or bars.")
+    @Option(help: "Run one part only (for profiling): throughput, path, minute, bars or history.")
     var only: Part?
 
     func run() throws {
@@ -54,8 +54,14 @@ struct MarketBench: ParsableCommand {
         }
         if wanted(.bars) {
             let bars = MarketBenchmark.coldMinute(samples: max(20, samples / 50), kinds: .all)
-            print(String(format: "cold minute with bars (includes replaying the day so far for av/op/a): median %.1f µs, p90 %.1f µs",
+            print(String(format: "cold minute with bars (includes the day's totals so far, from minute summaries): median %.1f µs, p90 %.1f µs",
                          bars.percentile(0.5), bars.percentile(0.9)))
+        }
+        if wanted(.history) {
+            for h in MarketBenchmark.history(samples: max(5, samples / 200)) {
+                print(String(format: "history, cold (new market each time, AAPL, always-open, %d samples): %@: median %.2f ms, max %.2f ms (%d bars)",
+                             h.milliseconds.count, h.name, h.median, h.worst, h.bars))
+            }
         }
     }
 

@@ -47,8 +47,8 @@ struct AlpacaEncoderTests {
     func barJSON() {
         let start = Timestamp(nanoseconds: 1_614_021_300_000_000_000) // 2021-02-22T19:15:00Z
         let b = Bar(symbol: 0, span: .minute, start: start, end: start + Timestamp.nanosPerMinute, open: Price(units: 3_889_850), high: Price(units: 3_900_000),
-                    low: Price(units: 3_889_750), close: Price(units: 3_891_200), volume: 100, notional: 389_062_639, tradeCount: 461,
-                    dayVolume: 100, dayNotional: 0, officialOpen: Price(units: 3_889_850))
+                    low: Price(units: 3_889_750), close: Price(units: 3_891_200), volume: 100, tradeCount: 461, vwapVolume: 100, notional: 389_062_639,
+                    dayVolume: 100, dayVWAPVolume: 100, dayNotional: 0, officialOpen: Price(units: 3_889_850))
         #expect(json(.bar(b)) == #"{"T":"b","S":"AAPL","o":388.985,"h":390,"l":388.975,"c":389.12,"v":100,"t":"2021-02-22T19:15:00Z","n":461,"vw":389.062639}"#)
         var daily = b
         daily.span = .day

@@ -33,8 +33,8 @@ struct PolygonEncoderTests {
     @Test("aggregates: A for seconds, AM for minutes, integer volumes, ms window")
     func aggregates() {
         let b = Bar(symbol: 0, span: .minute, start: Timestamp(nanoseconds: 1_610_144_640_000_000_000), end: Timestamp(nanoseconds: 1_610_144_700_000_000_000),
-                    open: Price(units: 4_488), high: Price(units: 4_489), low: Price(units: 4_486), close: Price(units: 4_486), volume: 4_110, notional: 4_110 * 4_488,
-                    tradeCount: 6, dayVolume: 9_470_157, dayNotional: 9_470_157 * 4_352, officialOpen: Price(units: 4_372))
+                    open: Price(units: 4_488), high: Price(units: 4_489), low: Price(units: 4_486), close: Price(units: 4_486), volume: 4_110, tradeCount: 6, vwapVolume: 4_110, notional: 4_110 * 4_488,
+                    dayVolume: 9_470_157, dayVWAPVolume: 9_470_157, dayNotional: 9_470_157 * 4_352, officialOpen: Price(units: 4_372))
         #expect(encode(.bar(b)) == #"{"ev":"AM","sym":"AAPL","v":4110,"av":9470157,"op":0.4372,"vw":0.4488,"o":0.4488,"c":0.4486,"h":0.4489,"l":0.4486,"a":0.4352,"z":685,"s":1610144640000,"e":1610144700000}"#)
         var s = b
         s.span = .second
@@ -68,8 +68,8 @@ struct PolygonEncoderTests {
     func widestBar() {
         let huge = Price(units: .max)
         let b = Bar(symbol: 0, span: .minute, start: Timestamp(nanoseconds: .max), end: Timestamp(nanoseconds: .max),
-                    open: huge, high: huge, low: huge, close: huge, volume: 1, notional: .max,
-                    tradeCount: 1, dayVolume: 1, dayNotional: .max, officialOpen: huge)
+                    open: huge, high: huge, low: huge, close: huge, volume: 1, tradeCount: 1, vwapVolume: 1, notional: .max,
+                    dayVolume: 1, dayVWAPVolume: 1, dayNotional: .max, officialOpen: huge)
         let json = encode(.bar(b))
         #expect(json.hasPrefix(#"{"ev":"AM","sym":"AAPL","v":1,"av":1,"op":922337203685477.5807,"#))
         #expect(json.hasSuffix(#","z":1,"s":9223372036854,"e":9223372036854}"#))

@@ -16,4 +16,11 @@ enum Fixture {
     static func trades(_ events: [MarketEvent]) -> [Trade] { events.compactMap { if case .trade(let t) = $0 { t } else { nil } } }
     static func quotes(_ events: [MarketEvent]) -> [Quote] { events.compactMap { if case .quote(let q) = $0 { q } else { nil } } }
     static func bars(_ events: [MarketEvent]) -> [Bar] { events.compactMap { if case .bar(let b) = $0 { b } else { nil } } }
+
+    /// A window rebuilt from its trades by the vendors' rule: odd lots (37) add volume only.
+    static func rebuild(_ trades: [Trade]) -> WindowTotals {
+        var w = WindowTotals()
+        for t in trades { w.add(price: t.price, size: t.size, setsPrice: !t.conditions.contains(TradeConditions.oddLot)) }
+        return w
+    }
 }

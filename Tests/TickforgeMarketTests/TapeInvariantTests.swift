@@ -60,7 +60,7 @@ struct TapeInvariantTests {
         #expect(checked > 10_000)
     }
 
-    @Test("bars equal bars rebuilt from the trades, including the day totals")
+    @Test("bars equal bars rebuilt from the trades by the vendors' rules, including the day totals")
     func barsRebuild() {
         // Whole days from midnight, so the rebuild sees every trade of the day.
         let market = Fixture.market(hours: .alwaysOpen)
@@ -68,38 +68,36 @@ struct TapeInvariantTests {
         var compared = 0
         for s in Self.symbols {
             let events = market.tape(market.symbolID(for: s)!).events(in: window)
-            var volume: Int64 = 0, notional: Int64 = 0, open: Price?
+            var day = WindowTotals()
             var trades: [Trade] = []
             for e in events {
                 switch e {
                 case .trade(let t):
                     trades.append(t)
-                    volume += Int64(t.size); notional += t.price.units * Int64(t.size)
-                    if open == nil { open = t.price }
+                    day.add(price: t.price, size: t.size, setsPrice: !t.conditions.contains(TradeConditions.oddLot))
                 case .bar(let b) where b.start >= window.lowerBound:
-                    let inWindow = trades.filter { $0.timestamp >= b.start && $0.timestamp < b.end }
-                    #expect(!inWindow.isEmpty)
-                    #expect(b.open == inWindow.first!.price && b.close == inWindow.last!.price)
-                    #expect(b.high == inWindow.map(\.price).max()! && b.low == inWindow.map(\.price).min()!)
-                    #expect(b.volume == inWindow.reduce(0) { $0 + Int64($1.size) })
-                    #expect(b.notional == inWindow.reduce(0) { $0 + $1.price.units * Int64($1.size) })
-                    #expect(Int(b.tradeCount) == inWindow.count)
-                    #expect(b.dayVolume == volume && b.dayNotional == notional && b.officialOpen == open)
+                    let rebuilt = Fixture.rebuild(trades.filter { $0.timestamp >= b.start && $0.timestamp < b.end })
+                    #expect(rebuilt.pricedCount > 0, "a bar exists only where a round lot printed")
+                    #expect(b.open == rebuilt.open && b.close == rebuilt.close && b.high == rebuilt.high && b.low == rebuilt.low)
+                    #expect(b.volume == rebuilt.volume && Int64(b.tradeCount) == rebuilt.tradeCount)
+                    #expect(b.vwapVolume == rebuilt.pricedVolume && b.notional == rebuilt.notional)
+                    #expect(b.dayVolume == day.volume && b.dayVWAPVolume == day.pricedVolume && b.dayNotional == day.notional)
+                    #expect(b.officialOpen == day.open)
                     compared += 1
                 case .quote, .bar: break
                 }
             }
-            // A second with trades always has a bar.
+            // A second with a round lot always has a bar, and no other second has one.
             // (Bars of the last second are stamped at the window's end, so they fall in the next window.)
             let lastSecond = window.upperBound.secondIndex - 1
-            let secondsWithTrades = Set(trades.map { $0.timestamp.secondIndex }.filter { $0 < lastSecond })
+            let secondsWithRoundLots = Set(trades.filter { !$0.conditions.contains(TradeConditions.oddLot) }.map { $0.timestamp.secondIndex }.filter { $0 < lastSecond })
             let secondBars = Set(Fixture.bars(events).filter { $0.span == .second && $0.start >= window.lowerBound }.map { $0.start.secondIndex })
-            #expect(secondsWithTrades.symmetricDifference(secondBars).isEmpty, "\(s)")
+            #expect(secondsWithRoundLots.symmetricDifference(secondBars).isEmpty, "\(s)")
         }
         #expect(compared > 500)
     }
 
-    @Test("a daily bar, after every minute, is the day so far: official open, high, low, last, volume, count, stamped at New York midnight")
+    @Test("a daily bar, after every minute, is the day so far: regular round lots' prices, every print's volume and count, stamped at New York midnight")
     func dailyBars() {
         let market = Fixture.market(hours: .alwaysOpen)
         let midnight = Fixture.instant("2026-11-23T00:00:00-05:00")
@@ -115,16 +113,33 @@ struct TapeInvariantTests {
                 #expect(b.span == .day && b.start == midnight + -86_400 * Timestamp.nanosPerSecond)
             case .bar(let b):
                 #expect(b.span == .day && b.start == midnight && b.end.nanoseconds % Timestamp.nanosPerMinute == 0)
-                let sofar = trades.filter { $0.timestamp < b.end }
-                #expect(b.open == sofar.first?.price && b.close == sofar.last?.price)
-                #expect(b.high == sofar.map(\.price).max() && b.low == sofar.map(\.price).min())
-                #expect(b.volume == sofar.reduce(0) { $0 + Int64($1.size) } && Int(b.tradeCount) == sofar.count)
+                let sofar = Fixture.rebuild(trades.filter { $0.timestamp < b.end })
+                #expect(b.open == sofar.open && b.close == sofar.close && b.high == sofar.high && b.low == sofar.low)
+                #expect(b.volume == sofar.volume && Int64(b.tradeCount) == sofar.tradeCount && b.notional == sofar.notional)
                 compared += 1
             case .quote: break
             }
         }
         // One per minute, each just after it: the window's last minute's bar falls in the next window.
         #expect(compared == 5)
+    }
+
+    @Test("in calendar hours a daily bar takes its prices from the regular session only; extended hours add volume")
+    func dailyBarsIgnoreFormT() {
+        let market = Fixture.market(hours: .calendar)
+        let window = Fixture.window("2026-11-23T09:00:00-05:00", "2026-11-23T09:33:00-05:00")
+        let events = market.tape(market.symbolID(for: "SPY")!).events(in: window, kinds: [.trades, .dailyBars])
+        let all = Fixture.trades(events)
+        let daily = Fixture.bars(events)
+        #expect(daily.count == 2, "bars after 09:31 and 09:32, none before the regular session printed")
+        let before = market.tape(market.symbolID(for: "SPY")!).dayTotals(before: Fixture.instant("2026-11-23T09:00:00-05:00").minuteIndex)
+        for b in daily {
+            let regular = Fixture.rebuild(all.filter { $0.timestamp < b.end && !$0.conditions.contains(TradeConditions.formT) })
+            #expect(b.open == regular.open && b.high == regular.high && b.low == regular.low && b.close == regular.close)
+            let extendedVolume = all.filter { $0.timestamp < b.end && $0.conditions.contains(TradeConditions.formT) }.reduce(Int64(0)) { $0 + Int64($1.size) }
+            #expect(extendedVolume > 0)
+            #expect(b.volume == before.volume + regular.volume + extendedVolume)
+        }
     }
 
     @Test("a bar computed cold equals the same bar computed after the whole day")

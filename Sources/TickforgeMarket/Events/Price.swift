@@ -30,6 +30,12 @@ public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Price(units: max(1, units))
     }
 
+    /// The grid price nearest to `units` (never below one tick).
+    @inlinable public static func gridNearest(_ units: Double) -> Price {
+        if units >= Double(pennyGridFloor) { return Price(units: Int64((units / 100).rounded()) * 100) }
+        return Price(units: max(1, Int64(units.rounded())))
+    }
+
     /// The next grid price above.
     @inlinable public var nextUp: Price { Price(units: units + tickUnits) }
 

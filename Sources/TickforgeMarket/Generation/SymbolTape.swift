@@ -22,6 +22,10 @@ public final class SymbolTape {
     /// The path state of minute `M` (minutes since the epoch).
     public func minuteState(_ M: Int64) -> MinuteState { path.minute(M) }
 
+    /// What minute `M` adds up to, at a bounded cost: its trades are generated only when there are
+    /// few of them. The trades `appendMinute` emits for `M` realise it exactly.
+    public func summary(_ M: Int64) -> MinuteSummary { ticks.summary(path.minute(M)) }
+
     /// Appends minute `M`'s events, in time order, to `out`. Bars of minute M are stamped at the
     /// minute's end, so they belong with events at or after `M + 1`'s start.
     public func appendMinute(_ M: Int64, kinds: EventKinds, into out: inout [MarketEvent]) {
@@ -40,7 +44,14 @@ public final class SymbolTape {
         ticks.emit(state, kinds: kinds, into: &out, day: &day)
     }
 
-    /// Brings the day totals to the start of minute `M`, replaying only trade skeletons.
+    /// The New York day's totals before minute `M`: the sum of the day's minute summaries so far.
+    public func dayTotals(before M: Int64) -> DayAccumulator {
+        catchUpDay(to: M)
+        return day
+    }
+
+    /// Brings the day totals to the start of minute `M` by adding up minute summaries (O(minutes),
+    /// never O(trades); sequential access costs one summary per minute).
     private func catchUpDay(to M: Int64) {
         let start = Timestamp(nanoseconds: M * Timestamp.nanosPerMinute)
         let dayNumber = NewYorkTime.localDayNumber(of: start)
@@ -51,7 +62,7 @@ public final class SymbolTape {
         while day.nextMinute < M {
             let state = path.minute(day.nextMinute)
             if state.shape.phase.isOpen {
-                ticks.accumulate(state, into: &day)
+                day.add(ticks.summary(state))
             } else {
                 day.nextMinute += 1
             }

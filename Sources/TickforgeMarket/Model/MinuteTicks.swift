@@ -4,28 +4,32 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns one `MinuteState` into the minute's trades, quotes and bars.
+/// Turns one `MinuteState` into the minute's summary, and into trades, quotes and bars that add up
+/// to that summary exactly.
 ///
-/// Generation runs in two layers with separate random streams:
-/// 1. the *skeleton* — trade times, sizes and prices, and the NBBO each trade prints against — is
-///    all the day totals on bars need, so a cold bar can catch up on a day cheaply;
-/// 2. the *dress* — venues, conditions, TRF stamps, quote sizes and the quotes between trades —
-///    is added only when events are emitted.
+/// A minute is decided in three layers, each with its own random streams:
+/// 1. the *plan* (`MinutePlan`): trade counts and the summary — open, high, low, close, volumes and
+///    notional — at a bounded cost whatever the trade count, so bars over any range cost their
+///    minutes, not their trades;
+/// 2. the *skeleton* (`TradeSkeleton`): trade times, prices, sizes and the NBBO each trade prints
+///    against, drawn so that they realise the plan exactly;
+/// 3. the *dress*: venues, conditions, TRF stamps, quote sizes and the quotes between trades,
+///    added only when events are emitted.
 ///
 /// Every trade is preceded by a quote whose bid and ask contain its price, and no other quote is
 /// allowed between the two, so every trade prints inside the NBBO prevailing at its time.
 final class MinuteTicks {
     let profile: SymbolProfile
     let symbol: SymbolID
-    private let keys: Keys
-    private let baseUnits: Double
+    let keys: Keys
+    let baseUnits: Double
     private let tradeVenues: Venues.Table
     private let quoteVenues: Venues.Table
     /// Typical quoted spread in basis points: tight for liquid names, wide for thin or volatile ones.
-    private let spreadBasisPoints: Double
+    let spreadBasisPoints: Double
 
     struct Keys {
-        let count, times, sizes, prices, attributes, quoteCount, quoteTimes, quoteValues, quoteAttributes: RandomKey
+        let count, times, sizes, prices, attributes, quoteCount, quoteTimes, quoteValues, quoteAttributes, plan: RandomKey
         init(_ k: RandomKey) {
             count = k.child(.tradeCount)
             times = k.child(.tradeTimes)
@@ -36,6 +40,7 @@ final class MinuteTicks {
             quoteTimes = k.child(.quoteTimes)
             quoteValues = k.child(.quoteValues)
             quoteAttributes = k.child(.quoteAttributes)
+            plan = k.child(.minutePlan)
         }
     }
 
@@ -45,6 +50,8 @@ final class MinuteTicks {
     static let quotesPerTrade = 3.0
     /// Sequence numbers are `minute << 22 | index`, strictly increasing per symbol.
     static let sequenceShift: Int64 = 22
+    /// Share of prints below one round lot, where the price has round lots above one share.
+    static let oddLotShare = 0.12
 
     init(profile: SymbolProfile, symbol: SymbolID, symbolKey: RandomKey) {
         self.profile = profile
@@ -56,139 +63,67 @@ final class MinuteTicks {
         spreadBasisPoints = 0.1 + 1.5 / pow(profile.liquidity, 0.75) * (profile.volatility / 0.3)
     }
 
-    // MARK: skeleton
+    /// The skeleton of the minute most recently built (see `TradeSkeleton.swift`).
+    var skeleton = TradeSkeleton()
 
-    /// The skeleton of the minute most recently built, in time order.
-    private(set) var tradeCount = 0
-    private(set) var times: [Int64] = []
-    /// Efficient log level (relative to the base price) at each trade.
-    private(set) var efficient: [Double] = []
-    private(set) var prices: [Price] = []
-    private(set) var sizes: [Int32] = []
-    private(set) var bids: [Price] = []
-    private(set) var asks: [Price] = []
-    private var spacings: [Double] = []
-
-    private func efficientUnits(level: Double) -> Double { baseUnits * exp(level) }
-
-    /// Moves an array out of a property, emptied but with its capacity.
-    @inline(__always)
-    private func take<T>(_ a: inout [T]) -> [T] {
-        var out: [T] = []
-        swap(&out, &a)
-        out.removeAll(keepingCapacity: true)
-        return out
-    }
+    func efficientUnits(level: Double) -> Double { baseUnits * exp(level) }
 
     /// The sine model's price at an instant, before noise.
-    private func sineUnits(at t: Int64) -> Double {
+    func sineUnits(at t: Int64) -> Double {
         let seconds = Double(t.floorModulo(Int64(profile.sinePeriodSeconds * 1e9))) / 1e9
         return (profile.basePrice + profile.sineAmplitude * sin(2 * Double.pi * seconds / profile.sinePeriodSeconds)) * 10_000
     }
 
+    /// The NBBO around a mid price: a spread of whole ticks, wider for volatile minutes and in
+    /// extended hours.
     @inline(__always)
-    private func quote(around mid: Double, spreadDraw u: Double, volatility: Double, extended: Bool) -> (Price, Price) {
+    func quote(around mid: Double, spreadDraw u: Double, volatility: Double, extended: Bool) -> (Price, Price) {
         let mid = max(mid, 1.5)
         let tick = mid >= Double(Price.pennyGridFloor) ? 100.0 : 1.0
-        var typical = spreadBasisPoints * 1e-4 * mid / tick * volatility.squareRoot()
-        if extended { typical *= 3 }
-        let ticks = max(1, Int64(max(1, typical) * (0.6 + 0.8 * u) + 0.5))
+        let ticks = spreadTicks(around: mid, tick: tick, spreadDraw: u, volatility: volatility, extended: extended)
         let bid = Price.gridFloor(mid - Double(ticks) * tick / 2)
         let ask = Price.gridCeil(bid.units + ticks * Int64(tick))
         return (bid, ask)
     }
 
-    /// Builds the minute's trade skeleton; returns the trade count.
-    @discardableResult
-    func buildSkeleton(_ m: MinuteState) -> Int {
-        let M = m.index
-        let t0 = M * Timestamp.nanosPerMinute
-        var countStream = keys.count.child(M).stream
-        let n = min(Self.maxTradesPerMinute, countStream.poisson(m.tradeIntensity * 60))
-        tradeCount = n
-        // Work on locals: the arrays are class properties, and touching those in the loop would pay
-        // a dynamic exclusivity check per access. Swapping keeps their capacity.
-        var times = take(&self.times), efficient = take(&self.efficient), prices = take(&self.prices)
-        var sizes = take(&self.sizes), bids = take(&self.bids), asks = take(&self.asks), spacings = take(&self.spacings)
-        defer {
-            self.times = times; self.efficient = efficient; self.prices = prices
-            self.sizes = sizes; self.bids = bids; self.asks = asks; self.spacings = spacings
-        }
-        guard n > 0 else { return 0 }
-
-        // Arrival times: sorted uniforms from normalised exponential spacings.
-        var ts = keys.times.child(M).stream
-        spacings.removeAll(keepingCapacity: true)
-        var cumulative = 0.0
-        for _ in 0..<n {
-            cumulative += ts.exponential()
-            spacings.append(cumulative)
-        }
-        let scale = Double(Timestamp.nanosPerMinute) / (cumulative + ts.exponential())
-        for s in spacings { times.append(t0 + Int64(s * scale)) }
-
-        var ps = keys.prices.child(M).stream
-        var ss = keys.sizes.child(M).stream
-        let extended = m.shape.phase.isExtendedHours
-        let t1 = t0 + Timestamp.nanosPerMinute
-        let variancePerNano = m.variance / Double(Timestamp.nanosPerMinute)
-        var prevTime = t0
-        var level = m.startLevel
-        for i in 0..<n {
-            let t = times[i]
-            let z = ps.gaussian()
-            let mid: Double
-            switch profile.model {
-            case .sine:
-                mid = sineUnits(at: t) + (ps.uniform() - 0.5) * 0.5 * 10_000
-            case .realistic, .randomWalk:
-                // Brownian bridge from the previous point to the minute's end level.
-                let remaining = Double(t1 - prevTime)
-                let dt = Double(t - prevTime)
-                if remaining > 0 {
-                    level += dt / remaining * (m.endLevel - level) + (dt * Double(t1 - t) / remaining * variancePerNano).squareRoot() * z
-                }
-                mid = efficientUnits(level: level)
-                _ = ps.uniform()
-            }
-            prevTime = t
-            efficient.append(profile.model == .sine ? log(mid / baseUnits) : level)
-            let (bid, ask) = quote(around: mid, spreadDraw: ps.uniform(), volatility: m.volatilityMultiplier, extended: extended)
-            bids.append(bid)
-            asks.append(ask)
-            let side = ps.uniform()
-            let price: Price
-            if side < 0.44 {
-                price = ask
-            } else if side < 0.88 {
-                price = bid
-            } else {
-                let inside = Price.gridFloor((Double(bid.units) + Double(ask.units)) / 2)
-                price = inside > bid && inside < ask ? inside : (side < 0.94 ? bid : ask)
-            }
-            prices.append(price)
-            sizes.append(drawSize(&ss, price: price))
-        }
-        return n
+    @inline(__always)
+    func spreadTicks(around mid: Double, tick: Double, spreadDraw u: Double, volatility: Double, extended: Bool) -> Int64 {
+        var typical = spreadBasisPoints * 1e-4 * mid / tick * volatility.squareRoot()
+        if extended { typical *= 3 }
+        return max(1, Int64(max(1, typical) * (0.6 + 0.8 * u) + 0.5))
     }
 
-    /// Seed 003's buckets (80% 100–500, 15% 500–2,500, 5% 2,500–12,500), mostly whole round lots,
-    /// scaled down for expensive names, plus odd lots below one round lot.
+    // MARK: sizes
+
+    /// Seed 003's buckets (80% 100–500, 15% 500–2,500, 5% 2,500–12,500) scaled down for expensive
+    /// names, mostly whole round lots, never below `lot`.
     @inline(__always)
-    private func drawSize(_ s: inout RandomStream, price: Price) -> Int32 {
-        let lot = Venues.roundLot(price)
-        let uOdd = s.uniform(), uBucket = s.uniform(), uWithin = s.uniform(), uRound = s.uniform()
-        if lot > 1, uOdd < 0.12 {
-            return 1 + Int32(uWithin * Double(lot - 1))
-        }
+    func drawRoundSize(_ s: inout RandomStream, dollars: Double, lot: Int32) -> Int32 {
+        let uBucket = s.uniform(), uWithin = s.uniform(), uRound = s.uniform()
         let raw: Double = uBucket < 0.80 ? 100 + 400 * uWithin : (uBucket < 0.95 ? 500 + 2_000 * uWithin : 2_500 + 10_000 * uWithin)
-        let dollars = Double(price.units) / 10_000
         let scaled = dollars > 250 ? raw * 250 / dollars : raw
         if uRound < 0.85 {
             return max(lot, Int32((scaled / Double(lot)).rounded()) * lot)
         }
         return max(lot, Int32(scaled))
     }
+
+    /// Mean and standard deviation of `drawRoundSize` before rounding: the buckets' mixture, scaled.
+    static func roundSizeMoments(dollars: Double) -> (mean: Double, sd: Double) {
+        let k = dollars > 250 ? 250 / dollars : 1
+        return (840 * k, 1_730 * k)
+    }
+
+    /// An odd lot: 1 to `maxSize` shares, uniformly.
+    @inline(__always)
+    func drawOddSize(_ s: inout RandomStream, maxSize: Int32) -> Int32 {
+        1 + Int32(s.uniform() * Double(maxSize))
+    }
+
+    // MARK: summary
+
+    /// The minute's summary, at a bounded cost: its trades are not generated unless there are few.
+    func summary(_ m: MinuteState) -> MinuteSummary { plan(m).summary }
 
     // MARK: emission
 
@@ -201,9 +136,10 @@ final class MinuteTicks {
         let M = m.index
         let t0 = M * Timestamp.nanosPerMinute
         let t1 = t0 + Timestamp.nanosPerMinute
-        let n = buildSkeleton(m)
-        let times = self.times, efficient = self.efficient, prices = self.prices, sizes = self.sizes
-        let bids = self.bids, asks = self.asks
+        let plan = plan(m)
+        if plan.conditioned { buildConditionedSkeleton(m, plan) }
+        let sk = skeleton
+        let n = sk.count
         let wantTrades = kinds.contains(.trades), wantQuotes = kinds.contains(.quotes)
         let wantSecondBars = kinds.contains(.secondBars), wantMinuteBar = kinds.contains(.minuteBars)
         let wantDailyBar = kinds.contains(.dailyBars)
@@ -243,7 +179,10 @@ final class MinuteTicks {
 
         @inline(__always) func flushSeconds(upTo t: Int64) {
             guard wantSecondBars, second.isOpen, second.end <= t else { return }
-            out.append(.bar(second.finish(day: day)))
+            let hasPrices = second.hasPrices
+            let bar = second.finish(day: day)
+            // Only prints that set prices make a bar: a second of odd lots alone has none.
+            if hasPrices { out.append(.bar(bar)) }
         }
 
         @inline(__always) func emitQuote(at t: Int64, bid: Price, ask: Price, stream s: inout RandomStream) {
@@ -282,6 +221,12 @@ final class MinuteTicks {
 
         var previous: (Int64, Double) = (t0, m.startLevel)
         var q = 0
+        sk.times.withUnsafeBufferPointer { times in
+        sk.efficient.withUnsafeBufferPointer { efficient in
+        sk.prices.withUnsafeBufferPointer { prices in
+        sk.sizes.withUnsafeBufferPointer { sizes in
+        sk.bids.withUnsafeBufferPointer { bids in
+        sk.asks.withUnsafeBufferPointer { asks in
         for i in 0..<n {
             let t = times[i]
             // The quote this trade prints against, a few microseconds earlier, after the previous trade.
@@ -302,25 +247,27 @@ final class MinuteTicks {
             }
 
             let price = prices[i], size = sizes[i]
+            let lot = Venues.roundLot(price)
+            let isRound = size >= lot
             // Dress: venue, conditions, TRF and participant stamps.
             let uVenue = attributes.uniform(), uISO = attributes.uniform(), uTRF = attributes.uniform()
             let uTRFDelay = attributes.uniform(), uParticipant = attributes.uniform()
             if wantBars {
                 flushSeconds(upTo: t)
                 if !second.isOpen { second.begin(start: t.floorDivided(by: Timestamp.nanosPerSecond) * Timestamp.nanosPerSecond) }
-                day.add(price: price, size: size, regular: regular)
-                second.add(price: price, size: size)
-                minute.add(price: price, size: size)
+                day.add(price: price, size: size, setsPrice: isRound, regular: regular)
+                second.add(price: price, size: size, setsPrice: isRound)
+                minute.add(price: price, size: size, setsPrice: isRound)
             }
             if wantTrades {
                 let exchange = tradeVenues.pick(uVenue)
                 var conditions = TradeConditions()
                 if extended { conditions.insert(TradeConditions.formT) }
-                if exchange != Venues.trf, uISO < 0.1, size >= Venues.roundLot(price) {
+                if exchange != Venues.trf, uISO < 0.1, isRound {
                     conditions.insert(TradeConditions.intermarketSweep)
                     conditions.insert(TradeConditions.tradeThroughExempt)
                 }
-                if size < Venues.roundLot(price) { conditions.insert(TradeConditions.oddLot) }
+                if !isRound { conditions.insert(TradeConditions.oddLot) }
                 let isTRF = exchange == Venues.trf
                 out.append(.trade(Trade(
                     symbol: symbol, timestamp: Timestamp(nanoseconds: t),
@@ -333,6 +280,7 @@ final class MinuteTicks {
             sequence += 1
             previous = (t, efficient[i])
         }
+        } } } } } }
         if wantQuotes {
             while q < quoteTimes.count {
                 emitFreeQuote(at: quoteTimes[q], from: previous, to: (t1, m.endLevel))
@@ -341,19 +289,10 @@ final class MinuteTicks {
         }
         if wantBars {
             flushSeconds(upTo: t1)
-            if wantMinuteBar, minute.tradeCount > 0 { out.append(.bar(minute.finish(day: day))) }
-            // After every minute once the regular session has opened, trades or not.
-            if wantDailyBar, day.regularOpen != nil { out.append(.bar(day.dailyBar(symbol: symbol, end: Timestamp(nanoseconds: t1)))) }
+            if wantMinuteBar, minute.hasPrices { out.append(.bar(minute.finish(day: day))) }
+            // After every minute once the regular session has printed, trades or not.
+            if wantDailyBar, day.hasRegularPrices { out.append(.bar(day.dailyBar(symbol: symbol, end: Timestamp(nanoseconds: t1)))) }
         }
         day.nextMinute = M + 1
-    }
-
-    /// Adds the minute's trades to the day totals without emitting anything: the cheap path a
-    /// cold bar uses to catch up on its day.
-    func accumulate(_ m: MinuteState, into day: inout DayAccumulator) {
-        let n = buildSkeleton(m)
-        let regular = m.shape.phase == .regular
-        for i in 0..<n { day.add(price: prices[i], size: sizes[i], regular: regular) }
-        day.nextMinute = m.index + 1
     }
 }

@@ -76,3 +76,47 @@ public enum MarketBenchmark {
         return ColdMinute(microseconds: times, events: events / max(samples, 1))
     }
 }
+
+extension MarketBenchmark {
+    /// Cold history requests: each sample builds a new `Market` and asks one question of it, so
+    /// nothing is cached from the sample before.
+    public struct History: Sendable {
+        public var name: String
+        public var milliseconds: [Double]
+        public var bars: Int
+        public var median: Double { milliseconds.sorted()[milliseconds.count / 2] }
+        public var worst: Double { milliseconds.max() ?? 0 }
+    }
+
+    public static func history(samples: Int, ticker: String = "AAPL") -> [History] {
+        let configuration = MarketConfiguration.standard(seed: 11)
+        var rng = RandomKey(77).stream
+        let firstDay = CivilDate(year: 2025, month: 1, day: 1).dayNumber
+        func time(_ name: String, _ body: (SymbolTape, Int64) -> Int) -> History {
+            var ms: [Double] = []
+            var bars = 0
+            for _ in 0..<samples {
+                let day = firstDay + Int64(rng.below(700))
+                let market = Market(configuration: configuration)
+                let tape = market.tape(market.symbolID(for: ticker)!)
+                let began = SystemTime.monotonicNanoseconds()
+                bars = body(tape, day)
+                ms.append(Double(SystemTime.monotonicNanoseconds() - began) / 1e6)
+            }
+            return History(name: name, milliseconds: ms, bars: bars)
+        }
+        func midnight(_ day: Int64) -> Timestamp { NewYorkTime.startOfDay(CivilDate(dayNumber: day)) }
+        return [
+            time("one year of daily bars") { tape, day in
+                tape.bars(unit: .day, in: midnight(day)..<midnight(day + 365), rules: .polygon).count
+            },
+            time("one day of minute bars") { tape, day in
+                tape.bars(unit: .minute, in: midnight(day)..<midnight(day + 1), rules: .polygon).count
+            },
+            time("day totals at 19:59 New York") { tape, day in
+                let t = NewYorkTime.instant(date: CivilDate(dayNumber: day), hour: 19, minute: 59)
+                return Int(tape.dayTotals(before: t.minuteIndex).tradeCount > 0 ? 1 : 0)
+            },
+        ]
+    }
+}

@@ -29,7 +29,7 @@ public final class RealismAnalyzer {
         var trades = 0, tradesInside = 0
         var second = RebuiltBar(), minute = RebuiltBar()
         var dayNumber: Int64 = .min
-        var dayVolume: Int64 = 0, dayNotional: Int64 = 0
+        var dayVolume: Int64 = 0, dayPricedVolume: Int64 = 0, dayNotional: Int64 = 0
         var firstPrice: Int64 = 0, regularOpen: Int64 = 0
         var bars = 0, barsEqual = 0, tradeWindowsWithoutBar = 0
         var sawSecondBars = false, sawMinuteBars = false
@@ -37,27 +37,34 @@ public final class RealismAnalyzer {
         var sessionMinutes: [(day: Int64, minute: Int, close: Int64, mid2: Int64, volume: Int64)] = []
     }
 
+    /// A window rebuilt from its trades by the vendors' rule: every print adds volume and count,
+    /// only round lots (no condition 37) set prices and the VWAP.
     struct RebuiltBar {
         var window: Int64 = .min
         var open: Int64 = 0, high: Int64 = 0, low: Int64 = 0, close: Int64 = 0
-        var volume: Int64 = 0, notional: Int64 = 0, count: Int64 = 0
+        var volume: Int64 = 0, count: Int64 = 0
+        var pricedVolume: Int64 = 0, notional: Int64 = 0, priced: Int64 = 0
         var matched = true
 
-        mutating func add(window w: Int64, price: Int64, size: Int64) -> Bool {
+        /// Adds a trade; returns whether it closed a previous window that should have had a bar and did not.
+        mutating func add(window w: Int64, price: Int64, size: Int64, setsPrice: Bool) -> Bool {
             var unmatchedPrevious = false
             if w != window {
-                unmatchedPrevious = count > 0 && !matched
+                unmatchedPrevious = priced > 0 && !matched
                 self = RebuiltBar()
                 window = w
                 matched = false
-                open = price; high = price; low = price
             }
+            volume += size
+            count += 1
+            guard setsPrice else { return unmatchedPrevious }
+            if priced == 0 { open = price; high = price; low = price }
             high = max(high, price)
             low = min(low, price)
             close = price
-            volume += size
+            pricedVolume += size
             notional += price * size
-            count += 1
+            priced += 1
             return unmatchedPrevious
         }
     }
@@ -76,7 +83,7 @@ public final class RealismAnalyzer {
         var kind: UInt8 = 0 // t=trade q=quote s=second bar m=minute bar
         var symbol = ""
         var f = [Int64](repeating: 0, count: 17)
-        var formT = false
+        var formT = false, oddLot = false
         FlatObjectScanner().scan(line) { key, value in
             let k0 = key.first ?? 0
             switch key.count {
@@ -98,7 +105,11 @@ public final class RealismAnalyzer {
                         // Trade conditions: look for 12 (Form T, extended hours).
                         var n: Int64 = -1
                         for b in value {
-                            if b >= 48, b <= 57 { n = (n < 0 ? 0 : n) * 10 + Int64(b - 48) } else { if n == 12 { formT = true }; n = -1 }
+                            if b >= 48, b <= 57 { n = (n < 0 ? 0 : n) * 10 + Int64(b - 48) } else {
+                                if n == 12 { formT = true }
+                                if n == 37 { oddLot = true }
+                                n = -1
+                            }
                         }
                     } else {
                         f[7] = FlatObjectScanner.fixed(value, scale: 4)
@@ -131,14 +142,18 @@ public final class RealismAnalyzer {
             let day = NewYorkTime.localDayNumber(of: Timestamp(nanoseconds: t))
             if day != s.dayNumber {
                 s.dayNumber = day
-                s.dayVolume = 0; s.dayNotional = 0; s.firstPrice = 0; s.regularOpen = 0
+                s.dayVolume = 0; s.dayPricedVolume = 0; s.dayNotional = 0; s.firstPrice = 0; s.regularOpen = 0
             }
+            let setsPrice = !oddLot
             s.dayVolume += size
-            s.dayNotional += price * size
-            if s.firstPrice == 0 { s.firstPrice = price }
-            if !formT, s.regularOpen == 0 { s.regularOpen = price }
-            if s.second.add(window: t.floorDivided(by: 1_000_000_000), price: price, size: size), s.sawSecondBars { s.tradeWindowsWithoutBar += 1 }
-            if s.minute.add(window: t.floorDivided(by: 60_000_000_000), price: price, size: size), s.sawMinuteBars { s.tradeWindowsWithoutBar += 1 }
+            if setsPrice {
+                s.dayPricedVolume += size
+                s.dayNotional += price * size
+                if s.firstPrice == 0 { s.firstPrice = price }
+                if !formT, s.regularOpen == 0 { s.regularOpen = price }
+            }
+            if s.second.add(window: t.floorDivided(by: 1_000_000_000), price: price, size: size, setsPrice: setsPrice), s.sawSecondBars { s.tradeWindowsWithoutBar += 1 }
+            if s.minute.add(window: t.floorDivided(by: 60_000_000_000), price: price, size: size, setsPrice: setsPrice), s.sawMinuteBars { s.tradeWindowsWithoutBar += 1 }
         case 115, 109: // bars
             let start = f[2]
             // A bar stamped at the stream's first instant covers trades from before the stream.
@@ -149,9 +164,9 @@ public final class RealismAnalyzer {
             let rebuilt = isSecond ? s.second : s.minute
             let window = isSecond ? start.floorDivided(by: 1_000_000_000) : start.floorDivided(by: 60_000_000_000)
             let officialOpen = s.regularOpen != 0 ? s.regularOpen : s.firstPrice
-            let vwap = Self.rounded6(notional: rebuilt.notional, volume: rebuilt.volume)
-            let dayVWAP = Self.rounded6(notional: s.dayNotional, volume: s.dayVolume)
-            let equal = rebuilt.window == window && rebuilt.count > 0
+            let vwap = Self.rounded6(notional: rebuilt.notional, volume: rebuilt.pricedVolume)
+            let dayVWAP = Self.rounded6(notional: s.dayNotional, volume: s.dayPricedVolume)
+            let equal = rebuilt.window == window && rebuilt.priced > 0
                 && rebuilt.open == f[4] && rebuilt.high == f[5] && rebuilt.low == f[6] && rebuilt.close == f[7]
                 && rebuilt.volume == f[8] && rebuilt.count == f[9] && rebuilt.volume / rebuilt.count == f[10]
                 && vwap == f[14] && s.dayVolume == f[15] && officialOpen == f[16] && dayVWAP == f[11]
