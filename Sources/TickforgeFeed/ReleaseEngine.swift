@@ -1,25 +1,36 @@
 import TickforgeMarket
 
 /// The hub's hot path: it walks the symbols being generated in id order and releases their events
-/// up to a market time through the router.
+/// up to a market time through the router. It never generates: minutes come ready-made from the
+/// `MinuteFactory`, a minute ahead, and a symbol whose next minute is not ready yet waits (and is
+/// counted) rather than stalling everyone else.
 ///
 /// It is a plain struct owned by the hub, so the loop reads its own stored properties without the
 /// dynamic exclusivity checks an actor's or a class's properties pay per access.
 struct ReleaseEngine {
     var router: FrameRouter
     let barDelay: Int64
+    let factory: MinuteFactory
     /// Active symbols in id order.
     private(set) var symbols: [ActiveSymbol] = []
-    private(set) var minutesGenerated = 0
+    /// Minutes installed since the hub started, across symbols.
+    private(set) var minutesPrepared = 0
+    /// Times a symbol reached a minute's end before its next minute was ready.
+    private(set) var minutesLate = 0
 
-    init(encoders: [any DialectEncoder], maxFrameBytes: Int, barDelay: Int64) {
+    init(encoders: [any DialectEncoder], maxFrameBytes: Int, barDelay: Int64, factory: MinuteFactory) {
         router = FrameRouter(encoders: encoders, maxFrameBytes: maxFrameBytes)
         self.barDelay = barDelay
+        self.factory = factory
     }
 
-    /// Makes the active set exactly `wanted`; new symbols start at `now`, and symbols whose kinds
-    /// changed regenerate their current minute (what already went out stays out).
-    mutating func setActive(_ wanted: [(id: SymbolID, kinds: EventKinds, routes: [[Receiver]])], now: Timestamp, market: Market) {
+    /// Symbols that have nothing to release until the factory delivers (new, or late for their next minute).
+    var waitingSymbols: Int { symbols.reduce(0) { $0 + ($1.isWaiting ? 1 : 0) } }
+
+    /// Makes the active set exactly `wanted`. New symbols, and symbols whose kinds changed, ask
+    /// the factory for their current minute; until it comes, a changed symbol goes on releasing
+    /// what it has, and a new one releases nothing.
+    mutating func setActive(_ wanted: [(id: SymbolID, kinds: EventKinds, routes: [[Receiver]])], now: Timestamp) {
         var old: [SymbolID: ActiveSymbol] = [:]
         for s in symbols { old[s.id] = s }
         symbols.removeAll(keepingCapacity: true)
@@ -31,59 +42,93 @@ struct ReleaseEngine {
                 // A kind that starts now gets nothing from before now; kinds already flowing keep their start.
                 for k in EventKinds.singles where w.kinds.contains(k) && !a.kinds.contains(k) { a.since[k.singleIndex] = a.releasedThrough }
                 a.kinds = w.kinds
-                a.upcomingMinute = .min
-                if a.load(minute: a.minute, barDelay: barDelay, market: market) { minutesGenerated += 1 }
+                a.generation += 1
+                a.upcoming = nil
+                factory.submit(.init(symbol: a.id, minute: a.minute, kinds: a.kinds, generation: a.generation, urgent: true))
             }
             symbols.append(a)
         }
     }
 
-    /// Generates the next minute of up to `budget` symbols ahead of time, so that a minute
-    /// boundary does not make one loop turn generate a minute for every symbol at once.
-    mutating func prepareUpcoming(budget: Int, market: Market) {
-        var left = budget
-        for i in symbols.indices where left > 0 && symbols[i].upcomingMinute != symbols[i].minute + 1 {
-            symbols[i].prepareNextMinute(market: market)
-            minutesGenerated += 1
-            left -= 1
-        }
-    }
-
     /// Releases every event up to `target` and queues the frames; subscribers over their bound
     /// are appended to `slow`.
-    mutating func advance(to target: Timestamp, market: Market, slow: inout [Int32]) {
+    mutating func advance(to target: Timestamp, slow: inout [Int32]) {
+        installPrepared()
         router.begin()
         for i in symbols.indices {
+            guard symbols[i].hasMinute else { continue }
             while true {
                 symbols[i].release(through: target, barDelay: barDelay, router: &router)
                 let minuteEnd = Timestamp(nanoseconds: (symbols[i].minute + 1) * Timestamp.nanosPerMinute)
                 guard target >= minuteEnd else { break }
+                if !symbols[i].hasNextMinute { installPrepared() }
+                guard symbols[i].hasNextMinute else {
+                    // Late: what is released stops at the minute's end until the factory catches up.
+                    if !symbols[i].isLate { symbols[i].isLate = true; minutesLate += 1 }
+                    break
+                }
                 symbols[i].releasedThrough = max(symbols[i].releasedThrough, minuteEnd + -1)
-                let next = symbols[i].minute + 1
-                if symbols[i].load(minute: next, barDelay: barDelay, market: market) { minutesGenerated += 1 }
+                symbols[i].moveToNextMinute()
+                minutesPrepared += 1
+                requestNext(&symbols[i])
             }
-            symbols[i].releasedThrough = max(symbols[i].releasedThrough, target)
+            if !symbols[i].isLate { symbols[i].releasedThrough = max(symbols[i].releasedThrough, target) }
         }
         router.flush(slow: &slow)
     }
+
+    /// Takes what the factory has ready: a symbol's current minute (new, or with changed kinds)
+    /// or its next one. Results for kinds that have changed since are stale and dropped.
+    mutating func installPrepared() {
+        let ready = factory.collect()
+        guard !ready.isEmpty else { return }
+        for prepared in ready {
+            guard let i = index(of: prepared.job.symbol), symbols[i].generation == prepared.job.generation else { continue }
+            if prepared.job.minute == symbols[i].minute {
+                symbols[i].installCurrent(prepared, barDelay: barDelay)
+                minutesPrepared += 1
+                requestNext(&symbols[i])
+            } else if prepared.job.minute == symbols[i].minute + 1 {
+                symbols[i].upcoming = prepared
+            }
+        }
+    }
+
+    private func requestNext(_ s: inout ActiveSymbol) {
+        factory.submit(.init(symbol: s.id, minute: s.minute + 1, kinds: s.kinds, generation: s.generation, urgent: false))
+    }
+
+    private func index(of id: SymbolID) -> Int? {
+        var lo = 0, hi = symbols.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if symbols[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < symbols.count && symbols[lo].id == id ? lo : nil
+    }
 }
 
-/// A symbol being generated: its current minute's events and how far they have gone out.
+/// A symbol being released: its current minute's events and how far they have gone out.
 struct ActiveSymbol {
     let id: SymbolID
     var kinds: EventKinds
     /// routes[kind index]: receivers of that kind of this symbol.
     var routes: [[Receiver]]
+    /// Bumped whenever the kinds change; prepared minutes of an older generation are stale.
+    var generation: UInt64 = 0
     var minute: Int64
+    /// Whether `ticks` and `bars` hold `minute` (false for a new symbol until the factory delivers).
+    var hasMinute = false
+    /// Whether the symbol reached its minute's end and waits for the next one.
+    var isLate = false
     var ticks: [MarketEvent] = []
     var nextTick = 0
-    /// Bars wait for their release time (end + delay) in their own queue.
+    /// Bars wait for their release time (end + delay) in their own queue, in order of `end`.
     var bars: [Bar] = []
     var nextBar = 0
-    /// The next minute, generated ahead of time.
-    var upcoming: [MarketEvent] = []
-    var upcomingMinute: Int64 = .min
-    /// Nothing at or before this instant is sent (a late subscriber gets no backfill).
+    /// The next minute, prepared ahead.
+    var upcoming: MinuteFactory.Prepared?
+    /// Nothing at or before this instant is sent again, nor sent to a kind that started after it.
     var releasedThrough: Timestamp
     /// Per kind (`EventKinds.singles` order), when it started flowing for this symbol: a bar whose
     /// window ends at or before its kind's start is never sent.
@@ -97,53 +142,51 @@ struct ActiveSymbol {
         self.releasedThrough = releasedThrough
     }
 
-    /// Makes `minute` current: takes the prepared minute or generates it (returns whether it
-    /// generated), and drops what must not go out. Loading the minute that is already current
-    /// (its kinds changed) must never send twice what was sent or queue twice what is queued:
+    var isWaiting: Bool { !hasMinute || isLate }
+    var hasNextMinute: Bool { upcoming?.job.minute == minute + 1 && upcoming?.job.generation == generation }
+
+    /// Installs a fresh generation of the current minute (the symbol is new, or its kinds
+    /// changed). It must never send twice what was sent or queue twice what is queued:
     ///
     /// - ticks at or before `releasedThrough` went out already (or predate a new subscriber);
     /// - bars queued from earlier minutes keep their place; this minute's bars are taken afresh
-    ///   from the new generation, which replaces the ones queued by the previous load;
+    ///   from the new generation, which replaces the ones queued from the previous one;
     /// - a bar is queued while it has not gone out (`end + barDelay > releasedThrough`) and only
     ///   if its window ends after its kind started flowing (`since`: no backfill).
     ///
     /// The bar queue stays in order of `end`, so bars go out in time order whatever order their
     /// kinds were added in.
-    mutating func load(minute: Int64, barDelay: Int64, market: Market) -> Bool {
-        var generated = false
-        if upcomingMinute == minute {
-            swap(&ticks, &upcoming)
-        } else {
-            ticks.removeAll(keepingCapacity: true)
-            market.tape(id).appendMinute(minute, kinds: kinds, into: &ticks)
-            generated = true
+    mutating func installCurrent(_ prepared: MinuteFactory.Prepared, barDelay: Int64) {
+        ticks = prepared.ticks
+        // The first tick not yet released.
+        var lo = 0, hi = ticks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ticks[mid].timestamp <= releasedThrough { lo = mid + 1 } else { hi = mid }
         }
-        upcoming.removeAll(keepingCapacity: true)
-        upcomingMinute = .min
-        self.minute = minute
-        nextTick = 0
+        nextTick = lo
         let minuteStart = Timestamp(nanoseconds: minute * Timestamp.nanosPerMinute)
         bars.removeFirst(nextBar)
         nextBar = 0
         bars.removeAll { $0.end > minuteStart }
-        var kept = 0
-        for i in ticks.indices {
-            let e = ticks[i]
-            if case .bar(let b) = e {
-                if b.end + barDelay > releasedThrough, b.end > since[e.kind.singleIndex] { bars.append(b) }
-            } else if e.timestamp > releasedThrough {
-                ticks[kept] = e
-                kept += 1
-            }
+        for b in prepared.bars where b.end + barDelay > releasedThrough && b.end > since[MarketEvent.bar(b).kind.singleIndex] {
+            bars.append(b)
         }
-        ticks.removeLast(ticks.count - kept)
-        return generated
+        hasMinute = true
+        isLate = false
     }
 
-    mutating func prepareNextMinute(market: Market) {
-        upcoming.removeAll(keepingCapacity: true)
-        market.tape(id).appendMinute(minute + 1, kinds: kinds, into: &upcoming)
-        upcomingMinute = minute + 1
+    /// Makes the prepared next minute current; everything in it is new.
+    mutating func moveToNextMinute() {
+        guard let next = upcoming else { return }
+        upcoming = nil
+        minute += 1
+        ticks = next.ticks
+        nextTick = 0
+        bars.removeFirst(nextBar)
+        nextBar = 0
+        for b in next.bars where b.end > since[MarketEvent.bar(b).kind.singleIndex] { bars.append(b) }
+        isLate = false
     }
 
     /// Routes this minute's ticks up to `target`, and bars whose release time has come.

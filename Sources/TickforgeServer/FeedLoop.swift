@@ -25,15 +25,12 @@ struct FeedLoop: Service {
     /// are already on their way to the socket.
     static let steppedLowWater = 1 << 20
 
-    /// Minutes generated ahead per loop turn in real-time modes: enough to prepare every active
-    /// symbol's next minute long before it starts, few enough that no turn stalls on generation.
-    static let prepareBudget = 8
-
     func run() async throws {
         var clock = self.clock
         let interval = Duration.nanoseconds(Int64(configuration.flushIntervalMilliseconds * 1e6))
         let timer = ContinuousClock()
         var nextTurn = timer.now
+        var lateness = LatenessReport()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if clock.isStepped {
                 let connections = await registry.all
@@ -41,17 +38,25 @@ struct FeedLoop: Service {
                     try? await Task.sleep(nanoseconds: 1_000_000)
                     continue
                 }
+                // Preparation sets the pace too: time does not step past minutes still being made.
+                await hub.installPrepared()
+                if await hub.waitingSymbols > 0 {
+                    await hub.waitForPreparation(timeout: 0.05)
+                    // Releasing at the same instant moves late symbols onto their new minute.
+                    for notice in await hub.advance(to: clock.now()) { await handle(notice) }
+                    continue
+                }
                 clock.advance(to: clock.now() + Self.steppedIncrement)
             }
             let notices = await hub.advance(to: clock.now())
             for notice in notices { await handle(notice) }
+            if !clock.isStepped { await lateness.check(hub, logger: logger) }
             // With nothing subscribed there is nothing to flush: wake rarely, so an idle server
             // costs next to no CPU (a first subscriber waits at most one idle tick).
             if await hub.activeSymbolCount == 0 {
                 try? await Task.sleep(nanoseconds: Self.idleTick)
                 nextTurn = timer.now
             } else if !clock.isStepped {
-                await hub.prepareAhead(budget: Self.prepareBudget)
                 // Turns keep a fixed cadence whatever each one cost, so an event waits at most
                 // one interval; a turn that overran starts the next at once.
                 nextTurn = max(nextTurn + interval, timer.now)
@@ -74,5 +79,23 @@ struct FeedLoop: Service {
         case .slowConsumer(let id):
             await registry.connection(id)?.dropAsSlowConsumer()
         }
+    }
+}
+
+/// Says so in the log, at most once a second, when minutes were not ready at their boundary: the
+/// factory fell behind and those symbols' events went out late.
+struct LatenessReport {
+    private var reported = 0
+    private var lastCheck: Int64 = 0
+
+    mutating func check(_ hub: FeedHub, logger: Logger) async {
+        let now = SystemTime.monotonicNanoseconds()
+        guard now - lastCheck >= 1_000_000_000 else { return }
+        lastCheck = now
+        let s = await hub.stats
+        guard s.minutesLate > reported else { return }
+        logger.warning("minute preparation fell behind: symbols waited at a minute's end and their events went out late",
+                       metadata: ["late-minutes": "\(s.minutesLate - reported)", "waiting-now": "\(s.symbolsWaiting)", "backlog": "\(s.preparationBacklog)"])
+        reported = s.minutesLate
     }
 }

@@ -41,7 +41,8 @@ public struct TickforgeServer: Sendable {
         router.get("/stats") { _, _ -> String in
             let s = await hub.stats
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
-                + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)",\#(clockFields)}"# + "\n"
+                + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#
+                + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)}"# + "\n"
         }
         let app = Application(
             router: router,

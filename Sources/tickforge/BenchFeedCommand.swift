@@ -57,7 +57,7 @@ struct FeedBench: AsyncParsableCommand {
         ])
         defer { server.stop() }
         let url = "ws://127.0.0.1:\(server.port)/stocks"
-        let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try readClock(port: server.port)
+        let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try server.clockMapping()
 
         let begin = SystemTime.monotonicNanoseconds()
         let windowStart = begin + Int64(warmup * 1e9)
@@ -103,15 +103,6 @@ struct FeedBench: AsyncParsableCommand {
         let window = from..<(from + 3 * Timestamp.nanosPerMinute)
         let events = market.events(for: ids, in: window, kinds: [.trades, .quotes]).count
         return Double(events) / 180
-    }
-
-    private func readClock(port: Int) throws -> FeedLoadClient.ClockMapping {
-        let stats = try PlainHTTP.get(port: port, path: "/stats")
-        guard let object = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any],
-              let market = (object["clockAnchorMarketNs"] as? NSNumber)?.int64Value,
-              let wall = (object["clockAnchorWallNs"] as? NSNumber)?.int64Value,
-              let speed = Double(object["speed"] as? String ?? "") else { throw CLIError("unexpected /stats: \(stats)") }
-        return .init(anchorMarketNanoseconds: market, anchorWallNanoseconds: wall, speed: speed)
     }
 
     private func report(_ r: FeedLoadClient.Result, serverCPU: Double, latency: Bool) {

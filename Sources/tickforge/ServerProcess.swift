@@ -1,4 +1,5 @@
 import Foundation
+import TickforgeClient
 
 /// A `tickforge serve` child process, for benchmarks that must measure the server's CPU apart
 /// from their own load client's.
@@ -8,8 +9,10 @@ final class ServerProcess {
 
     /// Starts `tickforge serve --port 0 <arguments>` from this same executable and waits for the
     /// banner's port line.
-    init(arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    /// - Parameter executable: another `tickforge` binary to serve (a before/after comparison);
+    ///   `nil` runs this one.
+    init(arguments: [String], executable: String? = nil) throws {
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["serve", "--port", "0"] + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -53,4 +56,17 @@ final class ServerProcess {
     }
 
     deinit { stop() }
+}
+
+extension ServerProcess {
+    /// How the server maps market time to wall time, from its `/stats`: a load client turns event
+    /// times into due times with it, and so measures latency at any speed.
+    func clockMapping() throws -> FeedLoadClient.ClockMapping {
+        let stats = try PlainHTTP.get(port: port, path: "/stats")
+        guard let object = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any],
+              let market = (object["clockAnchorMarketNs"] as? NSNumber)?.int64Value,
+              let wall = (object["clockAnchorWallNs"] as? NSNumber)?.int64Value,
+              let speed = Double(object["speed"] as? String ?? "") else { throw CLIError("unexpected /stats: \(stats)") }
+        return .init(anchorMarketNanoseconds: market, anchorWallNanoseconds: wall, speed: speed)
+    }
 }

@@ -31,7 +31,10 @@ struct ProbeEncoder: DialectEncoder {
 struct FeedHubTests {
     static let start = RFC3339.parse("2026-11-23T00:05:00-05:00")!
 
+    /// A hub whose minutes are prepared synchronously, so that each `advance` releases at once.
     func hub(symbols: [String] = ["AAPL", "MSFT"], open: Bool = false, options: FeedHub.Options = .init(), dialects: Int = 1) -> FeedHub {
+        var options = options
+        options.preparation = .inline
         let u = try! Universe(seed: 3, symbols: symbols, isOpen: open)
         let market = Market(configuration: MarketConfiguration(seed: 3, universe: u))
         return FeedHub(market: market, encoders: Array(repeating: ProbeEncoder(), count: dialects), start: Self.start, options: options)
@@ -244,5 +247,70 @@ struct OutboundQueueTests {
         #expect(q.push([1], now: 0) == .queued)
         #expect(q.push([2], now: 500) == .queued)
         #expect(q.push([3], now: 2_000) == .slowConsumer)
+    }
+}
+
+@Suite("Minutes are prepared off the release loop")
+struct BackgroundPreparationTests {
+    static let start = RFC3339.parse("2026-11-23T00:05:00-05:00")!
+
+    func drainCount(_ q: OutboundQueue) -> Int {
+        var n = 0
+        while let f = q.tryPop() { n += String(decoding: f, as: UTF8.self).split(separator: ",").count }
+        return n
+    }
+
+    @Test("the factory's minutes are the market's: the background hub sends what an inline hub sends")
+    func sameEvents() async {
+        func run(_ preparation: FeedHub.Preparation) async -> [UInt8] {
+            var o = FeedHub.Options()
+            o.preparation = preparation
+            let u = try! Universe(seed: 3, symbols: ["AAPL", "MSFT"], isOpen: false)
+            let h = FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: u)), encoders: [ProbeEncoder()], start: Self.start, options: o)
+            let s = await h.addSubscriber(dialect: 0)
+            await h.subscribe(s.id, [(.trades, "AAPL"), (.secondBars, "MSFT"), (.minuteBars, "*")])
+            await h.waitForPreparation(timeout: 30)
+            var bytes: [UInt8] = []
+            var t = Self.start
+            for _ in 0..<50 {
+                t = t + 3 * Timestamp.nanosPerSecond
+                await h.advance(to: t)
+                // Preparation runs a minute ahead; let it finish before the next step, as the stepped clock does.
+                await h.waitForPreparation(timeout: 30)
+                await h.advance(to: t)
+                while let f = s.queue.tryPop() { bytes += f }
+            }
+            return bytes
+        }
+        let inline = await run(.inline), background = await run(.background)
+        #expect(inline.count > 10_000)
+        #expect(background == inline)
+    }
+
+    @Test("a symbol whose minute is not ready waits and is counted; nothing is lost when it comes")
+    func lateMinutes() async {
+        var o = FeedHub.Options()
+        o.preparation = .background
+        let u = try! Universe(seed: 3, symbols: ["AAPL"], isOpen: false)
+        let h = FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: u)), encoders: [ProbeEncoder()], start: Self.start, options: o)
+        let s = await h.addSubscriber(dialect: 0)
+        await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
+        // Straight to three minutes later, before anything was prepared: the symbol waits.
+        await h.advance(to: Self.start + 3 * Timestamp.nanosPerMinute)
+        var stats = await h.stats
+        #expect(stats.symbolsWaiting == 1 || stats.minutesLate >= 1)
+        var received = 0
+        for _ in 0..<200 where received < 3_000 {
+            await h.waitForPreparation(timeout: 30)
+            await h.advance(to: Self.start + 3 * Timestamp.nanosPerMinute)
+            received += drainCount(s.queue)
+        }
+        await h.waitForPreparation(timeout: 30)
+        await h.advance(to: Self.start + 3 * Timestamp.nanosPerMinute)
+        stats = await h.stats
+        #expect(stats.symbolsWaiting == 0, "once the factory caught up")
+        let m = Market(configuration: MarketConfiguration(seed: 3, universe: u))
+        let expected = m.tape(m.symbolID(for: "AAPL")!).events(in: (Self.start + 1)..<(Self.start + 3 * Timestamp.nanosPerMinute + 1), kinds: .trades).count
+        #expect(received == expected)
     }
 }

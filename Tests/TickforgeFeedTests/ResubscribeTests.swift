@@ -17,6 +17,7 @@ struct ResubscribeTests {
     func hub() -> FeedHub {
         var o = FeedHub.Options()
         o.barDelayNanoseconds = Self.barDelay
+        o.preparation = .inline
         return FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: Self.universe)),
                        encoders: [ProbeEncoder()], start: Self.start, options: o)
     }
