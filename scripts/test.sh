@@ -34,6 +34,33 @@ check "every trade inside the NBBO, every bar rebuilt exactly" bash -c "'$bin' a
 check "a fixed universe generates nothing for other tickers" bash -c "test -z \"\$('$bin' generate --quiet --universe fixed --symbols AAPL --profile ACME:basePrice=5 --start 2026-11-23T00:00:00-05:00 --duration 5s | grep ACME || true)\" "
 check "bad input is refused with a message that shows the expected form" \
     bash -c "out=\$('$bin' generate --start yesterday 2>&1); rc=\$?; [ \$rc -ne 0 ] && grep -q 'RFC 3339' <<< \"\$out\""
+# Times: one set of rules for every flag (and the control API to come).
+check "an impossible date is refused, not rolled over" \
+    bash -c "out=\$('$bin' generate --start 2026-02-30T09:30:00Z 2>&1); rc=\$?; [ \$rc -ne 0 ] && grep -q 'not a time Tickforge reads' <<< \"\$out\""
+check "a time without an offset is New York time" \
+    bash -c "cmp -s <('$bin' generate --quiet --symbols AAPL --start 2026-11-23T09:30 --duration 2s) <('$bin' generate --quiet --symbols AAPL --start 2026-11-23T09:30:00-05:00 --duration 2s)"
+check "a bare date is New York midnight" \
+    bash -c "cmp -s <('$bin' generate --quiet --symbols AAPL --start 2026-07-04 --duration 1s) <('$bin' generate --quiet --symbols AAPL --start 2026-07-04T00:00:00-04:00 --duration 1s)"
+check "--version prints the version" bash -c "'$bin' --version | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$'"
+# A port in use is named, with what to do about it.
+port_in_use() {
+    local out="$work/first.out"
+    "$bin" serve --port 0 > "$out" 2>/dev/null &
+    local first=$!
+    local port=""
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's/.*listening on port: *\([0-9][0-9]*\).*/\1/p' "$out" | head -1)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    local second
+    second=$("$bin" serve --port "$port" 2>&1)
+    local rc=$?
+    kill "$first"; wait "$first" 2>/dev/null
+    [ -n "$port" ] && [ $rc -ne 0 ] && grep -q "port $port on 127.0.0.1 is already in use" <<< "$second" && grep -q -- "--port 0" <<< "$second" \
+        && ! grep -q "errno" <<< "$second"
+}
+check "a port already in use is named, with what to do" port_in_use
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0
 

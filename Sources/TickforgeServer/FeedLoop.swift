@@ -70,7 +70,9 @@ struct FeedLoop: Service {
         // 1000, making the Python client stop for good, and wait on readers that never answer).
         // Clients see an abrupt disconnect and reconnect when the server is back.
         let connections = await registry.all
-        logger.info("shutting down: aborting connections", metadata: ["connections": "\(connections.count)"])
+        if !connections.isEmpty {
+            logger.info("shutting down: aborting connections", metadata: ["connections": "\(connections.count)"])
+        }
         for c in connections { c.abortNow() }
     }
 

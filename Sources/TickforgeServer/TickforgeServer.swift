@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -20,6 +25,22 @@ public struct TickforgeServer: Sendable {
         self.logger = logger
     }
 
+    /// What to tell a user when serving could not start, in words they can act on; `nil` when the
+    /// error is not one of those.
+    public static func startupProblem(_ error: any Error, configuration: ServerConfiguration) -> String? {
+        guard let io = error as? IOError else { return nil }
+        switch io.errnoCode {
+        case EADDRINUSE:
+            return "port \(configuration.port) on \(configuration.host) is already in use (another tickforge?): stop that server, or pass --port 0 for any free port, or --port N for another one"
+        case EADDRNOTAVAIL:
+            return "\(configuration.host) is not an address of this machine: pass --host 127.0.0.1, or 0.0.0.0 for every interface"
+        case EACCES:
+            return "not allowed to listen on port \(configuration.port): ports below 1024 need privileges; pass --port 8765 or --port 0"
+        default:
+            return nil
+        }
+    }
+
     /// The services to run in a `ServiceGroup`.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let market = Market(configuration: configuration.market)
@@ -33,7 +54,7 @@ public struct TickforgeServer: Sendable {
         let logger = self.logger
 
         let router = Router()
-        router.get("/health") { _, _ in "ok\n" }
+        router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the
         // clock's anchor (a load client turns event times into real due times with it).
         let clockFields = #""speed":"\#(clock.speed)","clockAnchorMarketNs":\#(clock.anchorMarketTime.nanoseconds),"#

@@ -17,10 +17,10 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var market: MarketOptions
 
-    @Option(help: "Window start, RFC 3339 (e.g. 2026-11-23T09:30:00-05:00). Default: the current minute.")
+    @Option(help: "Window start: 2026-11-23T09:30:00-05:00, or New York time without an offset (2026-11-23T09:30), or a date (New York midnight). Default: the current minute.")
     var start: String?
 
-    @Option(help: "Window end (exclusive), RFC 3339. Overrides --duration.")
+    @Option(help: "Window end (exclusive), in the same forms as --start. Overrides --duration.")
     var end: String?
 
     @Option(help: "Window length when --end is not given: 90s, 15m, 6.5h, 1d.")

@@ -6,7 +6,7 @@ import TickforgeTools
 /// Market options shared by every subcommand that builds a market. Each flag has an environment
 /// twin; precedence is flag > environment > config file > default.
 struct MarketOptions: ParsableArguments {
-    @Option(help: "Seed of the market (env TICKFORGE_SEED). Same seed, same market.")
+    @Option(help: "Seed of the market (env TICKFORGE_SEED). Same seed, same market. Default: 42.")
     var seed: UInt64?
 
     @Option(help: "Comma-separated symbols: the configured universe and what a wildcard means (env TICKFORGE_SYMBOLS). Default: the built-in tickers.")
@@ -18,10 +18,10 @@ struct MarketOptions: ParsableArguments {
     @Option(name: .customLong("market-hours"), help: "always-open (regular session at any hour) or calendar (NYSE hours, weekends, holidays) (env TICKFORGE_MARKET_HOURS). Default: always-open.")
     var marketHours: String?
 
-    @Option(help: "JSON config file with seed, symbols, marketHours and per-symbol profiles (env TICKFORGE_CONFIG).")
+    @Option(help: "JSON config file with seed, symbols, marketHours and per-symbol profiles (env TICKFORGE_CONFIG). Default: none.")
     var config: String?
 
-    @Option(name: .customLong("profile"), help: ArgumentHelp("Override a profile, e.g. AAPL:basePrice=200,volatility=0.3,model=sine (repeatable; env TICKFORGE_PROFILES, separated by ';').", valueName: "TICKER:key=value,..."))
+    @Option(name: .customLong("profile"), help: ArgumentHelp("Override a profile, e.g. AAPL:basePrice=200,volatility=0.3,model=sine (repeatable; env TICKFORGE_PROFILES, separated by ';'). Default: none.", valueName: "TICKER:key=value,..."))
     var profiles: [String] = []
 
     struct Resolved {
@@ -89,12 +89,13 @@ extension ProfileError: LocalizedError {
     public var errorDescription: String? { description }
 }
 
-/// Parses an RFC 3339 instant for a flag, with an error that shows the expected form.
+/// Parses an instant for a flag by `TimeInput`'s rules, with an error that shows the expected forms.
 func parseInstant(_ text: String, flag: String) throws -> Timestamp {
-    guard let t = RFC3339.parse(text) else {
-        throw CLIError("\(flag) must be an RFC 3339 instant such as 2026-11-23T09:30:00-05:00, got '\(text)'")
+    do {
+        return try TimeInput.parse(text)
+    } catch {
+        throw CLIError("\(flag): \(error)")
     }
-    return t
 }
 
 /// Parses `90s`, `15m`, `6.5h`, `1d` or plain seconds.

@@ -15,16 +15,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var market: MarketOptions
 
-    @Option(help: "Address to bind (env TICKFORGE_HOST).")
+    @Option(help: "Address to bind; 0.0.0.0 for every interface (env TICKFORGE_HOST). Default: 127.0.0.1.")
     var host: String?
 
     @Option(help: "Port to bind; 0 picks a free port and prints it (env TICKFORGE_PORT). Default: 8765.")
     var port: Int?
 
-    @Option(help: "Market time to start at, RFC 3339 (env TICKFORGE_START). Default: now.")
+    @Option(help: "Market time to start at: 2026-11-23T09:30:00-05:00, or New York time without an offset (2026-11-23T09:30), or a date (New York midnight) (env TICKFORGE_START). Default: now.")
     var start: String?
 
-    @Option(help: "Clock speed: 1 (real time), N (N× real time) or max (as fast as subscribers read) (env TICKFORGE_SPEED).")
+    @Option(help: "Clock speed: 1 (real time), N (N× real time) or max (as fast as subscribers read) (env TICKFORGE_SPEED). Default: 1.")
     var speed: String?
 
     @Option(name: .customLong("api-key"), help: "Accept only this key (repeatable; env TICKFORGE_API_KEYS, comma-separated). Default: any key.")
@@ -109,16 +109,35 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            if let message = TickforgeServer.startupProblem(error, configuration: finalConfig) { throw CLIError(message) }
+            throw error
+        }
     }
 }
 
 enum Banner {
+    /// This executable as the user can run it again: `tickforge` when that name on PATH is this
+    /// file, otherwise the path it was started by (`.build/release/tickforge`, or `swift run`'s).
+    static func selfCommand() -> String {
+        let invoked = CommandLine.arguments.first ?? "tickforge"
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent("tickforge")
+            if FileManager.default.isExecutableFile(atPath: candidate.path), candidate.resolvingSymlinksInPath().path == me { return "tickforge" }
+        }
+        guard invoked.contains("/") else { return me }
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return invoked.hasPrefix(cwd) ? String(invoked.dropFirst(cwd.count)) : invoked
+    }
+
     static func print(host: String, port: Int, symbols: [String], configuration: ServerConfiguration) {
         let shown = symbols.prefix(8).joined(separator: ",") + (symbols.count > 8 ? ",… (\(symbols.count))" : "")
         let text = """
 
-        Tickforge is serving a synthetic US-equities market.
+        Tickforge \(TickforgeVersion.current) is serving a synthetic US-equities market.
           Polygon/Massive stocks:  ws://\(host):\(port)/stocks
           Alpaca v2 stocks:        ws://\(host):\(port)/v2/iex   (also /v2/sip, /v2/delayed_sip; FAKEPACA on /v2/test)
           listening on port:       \(port)
@@ -127,7 +146,7 @@ enum Banner {
           API keys:                \(configuration.apiKeys == nil ? "any key is accepted" : "\(configuration.apiKeys!.count) accepted")
 
         Try it:
-          tickforge tail ws://\(host):\(port)/stocks --key demo --subscribe T.AAPL,Q.AAPL
+          \(selfCommand()) tail ws://\(host):\(port)/stocks --key demo --subscribe T.AAPL,Q.AAPL
 
         Python (massive / polygon-api-client):
           from massive import WebSocketClient   # or: from polygon import WebSocketClient

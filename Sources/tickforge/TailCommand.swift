@@ -22,20 +22,62 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(help: "Print frames exactly as received.")
     var raw = false
 
-    @Option(help: "Stop after this many events (frames with --raw; 0 = run until interrupted).")
+    @Option(help: "Stop after this many events (frames with --raw; 0 = run until interrupted). Default: 0.")
     var count = 0
+
+    @Flag(name: .customLong("no-reconnect"), help: "Exit when the server goes away, instead of reconnecting with backoff as the official clients do.")
+    var noReconnect = false
 
     func run() async throws {
         var logger = Logger(label: "tickforge.tail")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let printer = TailPrinter(raw: raw, limit: count)
-        let ending = try await FeedClient.run(.init(url: url, key: key, subscribe: subscribe), logger: logger) { frame in
-            printer.handle(frame)
-        }
-        if case .serverClosed(let code) = ending {
-            throw CLIError("the server closed the connection\(code.map { " (\($0))" } ?? ""); is it running, and is the key accepted?")
+        var backoff = Backoff()
+        while true {
+            let why: String
+            do {
+                let ending = try await FeedClient.run(.init(url: url, key: key, subscribe: subscribe), logger: logger) { frame in
+                    printer.handle(frame)
+                }
+                if ending == .stopped { return }
+                if printer.authenticationFailed {
+                    throw CLIError("the server refused the key '\(key)': pass one it accepts with --key (see its --api-key)")
+                }
+                if case .serverClosed(let code) = ending { why = "the server went away\(code.map { " (close code \($0))" } ?? "")" } else { why = "the server went away" }
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                let text = "\(error)"
+                if text.contains("errno: 111") || text.contains("refused") {
+                    why = "no server at \(url): start one with `tickforge serve`"
+                } else if text.contains("errno: 104") || text.contains("reset by peer") {
+                    why = "the server went away (connection reset)"
+                } else {
+                    why = "the connection to \(url) was lost (\(text))"
+                }
+            }
+            if printer.receivedData { backoff.reset() }
+            printer.receivedData = false
+            if noReconnect { throw CLIError(why) }
+            let delay = backoff.next()
+            FileHandle.standardError.write(Data("tail: \(why); reconnecting in \(String(format: "%.1f", delay)) s (--no-reconnect to exit)\n".utf8))
+            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
         }
     }
+}
+
+/// Exponential backoff with jitter, as the official clients reconnect: 0.5 s doubling to 30 s.
+struct Backoff {
+    private var attempt = 0
+    private var jitter = SystemRandomNumberGenerator()
+
+    mutating func next() -> Double {
+        let base = min(30, 0.5 * Double(1 << min(attempt, 6)))
+        attempt += 1
+        return base * Double.random(in: 0.8...1.2, using: &jitter)
+    }
+
+    mutating func reset() { attempt = 0 }
 }
 
 /// Turns frames into one readable line per event.
@@ -43,6 +85,9 @@ final class TailPrinter: @unchecked Sendable {
     let raw: Bool
     let limit: Int
     private var seen = 0
+    /// Whether the current connection brought any data, and whether the server refused the key.
+    var receivedData = false
+    private(set) var authenticationFailed = false
 
     init(raw: Bool, limit: Int) {
         self.raw = raw
@@ -51,6 +96,8 @@ final class TailPrinter: @unchecked Sendable {
 
     /// Returns false when the limit is reached.
     func handle(_ frame: String) -> Bool {
+        if frame.contains(#""status":"auth_failed""#) { authenticationFailed = true }
+        if !frame.hasPrefix(#"[{"ev":"status""#) { receivedData = true }
         if raw {
             print(frame)
             if !frame.hasPrefix(#"[{"ev":"status""#) { seen += 1 }
@@ -87,7 +134,7 @@ final class TailPrinter: @unchecked Sendable {
             let conditions = (e["c"] as? [Any]).map { " c=" + $0.map { "\($0)" }.joined(separator: ",") } ?? ""
             return "\(time(e["t"])) T  \(sym) \(v("s")) @ \(v("p"))  x=\(v("x"))\(conditions) id=\(v("i"))"
         case "Q": return "\(time(e["t"])) Q  \(sym) \(v("bs")) × \(v("bp"))  /  \(v("ap")) × \(v("as"))"
-        case "A", "AM": return "\(time(e["s"])) \(v("ev")) \(sym) o=\(v("o")) h=\(v("h")) l=\(v("l")) c=\(v("c")) v=\(v("v")) vw=\(v("vw")) n≈\(v("z"))"
+        case "A", "AM": return "\(time(e["s"])) \(v("ev")) \(sym) o=\(v("o")) h=\(v("h")) l=\(v("l")) c=\(v("c")) v=\(v("v")) vw=\(v("vw")) avg size=\(v("z"))"
         default: return "\(e)"
         }
     }

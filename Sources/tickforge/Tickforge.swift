@@ -1,11 +1,13 @@
 import ArgumentParser
 import Logging
+import TickforgeMarket
 
 @main
 struct Tickforge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickforge",
         abstract: "A deterministic synthetic US-equities market.",
+        version: TickforgeVersion.current,
         subcommands: [ServeCommand.self, TailCommand.self, GenerateCommand.self, AnalyzeCommand.self, BenchCommand.self]
     )
 

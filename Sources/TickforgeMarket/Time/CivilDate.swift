@@ -45,11 +45,24 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Days in a month of a year (proleptic Gregorian).
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Whether the date exists (no 30 February, no 31 April).
+    public var isValid: Bool { (1...12).contains(month) && day >= 1 && day <= Self.daysInMonth(year: year, month: month) }
+
+    /// Parses `YYYY-MM-DD`; `nil` for other forms and for dates that do not exist.
     public init?(parsing text: some StringProtocol) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         self.init(year: y, month: m, day: d)
+        guard isValid else { return nil }
     }
 }

@@ -16,8 +16,30 @@ public enum RFC3339 {
         return out + "Z"
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)`; a bare date means midnight UTC.
+    /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)`, strictly: the offset is required and
+    /// the date must exist. For instants typed by people, see `TimeInput`.
     public static func parse(_ text: String) -> Timestamp? {
+        guard let p = parts(text), let offset = p.offsetSeconds else { return nil }
+        return p.instant(offsetSeconds: offset)
+    }
+
+    /// The fields of `YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]][Z|±HH:MM]]`, or `nil` if the text has
+    /// another form or names a date or time that does not exist.
+    struct Parts {
+        var date: CivilDate
+        /// `nil` for a bare date.
+        var secondOfDay: Int?
+        var nanoseconds: Int64 = 0
+        /// `nil` when no offset was written.
+        var offsetSeconds: Int?
+
+        func instant(offsetSeconds: Int) -> Timestamp {
+            let local = date.dayNumber * 86_400 + Int64(secondOfDay ?? 0)
+            return Timestamp(nanoseconds: (local - Int64(offsetSeconds)) * Timestamp.nanosPerSecond + nanoseconds)
+        }
+    }
+
+    static func parts(_ text: String) -> Parts? {
         let s = Array(text.utf8)
         func num(_ from: Int, _ len: Int) -> Int? {
             guard from + len <= s.count else { return nil }
@@ -28,17 +50,17 @@ public enum RFC3339 {
             }
             return v
         }
-        guard let y = num(0, 4), s.count >= 10, s[4] == 45, let mo = num(5, 2), s[7] == 45, let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        guard s.count >= 10, let y = num(0, 4), s[4] == 45, let mo = num(5, 2), s[7] == 45, let d = num(8, 2) else { return nil }
         let date = CivilDate(year: y, month: mo, day: d)
-        if s.count == 10 { return Timestamp.seconds(date.dayNumber * 86_400) }
+        guard date.isValid else { return nil }
+        if s.count == 10 { return Parts(date: date, secondOfDay: nil) }
         guard s.count >= 16, s[10] == 84 || s[10] == 116 || s[10] == 32, let h = num(11, 2), s[13] == 58,
               let mi = num(14, 2), h < 24, mi < 60 else { return nil }
         var i = 16
         var sec = 0
         var nanos: Int64 = 0
         if i < s.count, s[i] == 58 {
-            guard let v = num(17, 2), v < 61 else { return nil }
+            guard let v = num(17, 2), v < 60 else { return nil }
             sec = v
             i = 19
             if i < s.count, s[i] == 46 {
@@ -52,12 +74,13 @@ public enum RFC3339 {
                 for _ in digits..<9 { nanos *= 10 }
             }
         }
-        var offset = 0
+        var offset: Int?
         if i < s.count {
             if s[i] == 90 || s[i] == 122 {
+                offset = 0
                 i += 1
             } else if s[i] == 43 || s[i] == 45 {
-                guard let oh = num(i + 1, 2), i + 3 < s.count, s[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
+                guard let oh = num(i + 1, 2), i + 3 < s.count, s[i + 3] == 58, let om = num(i + 4, 2), oh < 24, om < 60 else { return nil }
                 offset = (oh * 3600 + om * 60) * (s[i] == 45 ? -1 : 1)
                 i += 6
             } else {
@@ -65,7 +88,6 @@ public enum RFC3339 {
             }
         }
         guard i == s.count else { return nil }
-        let local = date.dayNumber * 86_400 + Int64(h * 3600 + mi * 60 + sec)
-        return Timestamp(nanoseconds: (local - Int64(offset)) * Timestamp.nanosPerSecond + nanos)
+        return Parts(date: date, secondOfDay: h * 3600 + mi * 60 + sec, nanoseconds: nanos, offsetSeconds: offset)
     }
 }
