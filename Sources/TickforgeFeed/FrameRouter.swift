@@ -34,6 +34,9 @@ struct FrameRouter {
     private var encoded: [Range<Int>?]
     private(set) var encodeCount = 0
 
+    /// An empty router to swap in while the real one is borrowed.
+    static var placeholder: FrameRouter { FrameRouter(encoders: [], maxFrameBytes: 0) }
+
     init(encoders: [any DialectEncoder], maxFrameBytes: Int) {
         self.encoders = encoders
         self.maxFrameBytes = maxFrameBytes

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import TickforgeMarket
 
@@ -120,7 +123,15 @@ final class MinuteFactory: @unchecked Sendable {
 
     // MARK: the worker
 
+    /// Nice level of the worker: it yields the CPU to the release loop and the sockets, so a burst
+    /// of preparation (a cold `A.*` over thousands of symbols) never delays what is ready to go.
+    static let niceness: Int32 = 5
+
     private func work() {
+        #if os(Linux)
+        // On Linux a nice level belongs to a thread, and `who = 0` names the calling one.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+        #endif
         while true {
             condition.lock()
             while urgent.isEmpty, ahead.isEmpty, !stopped { condition.wait() }

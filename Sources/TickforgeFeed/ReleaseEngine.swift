@@ -24,8 +24,9 @@ struct ReleaseEngine {
         self.factory = factory
     }
 
-    /// Symbols that have nothing to release until the factory delivers (new, or late for their next minute).
-    var waitingSymbols: Int { symbols.reduce(0) { $0 + ($1.isWaiting ? 1 : 0) } }
+    /// Symbols that have nothing to release until the factory delivers (new, or late for their
+    /// next minute), as of the last `advance` or `installPrepared`.
+    private(set) var waitingSymbols = 0
 
     /// Makes the active set exactly `wanted`. New symbols, and symbols whose kinds changed, ask
     /// the factory for their current minute; until it comes, a changed symbol goes on releasing
@@ -52,59 +53,82 @@ struct ReleaseEngine {
 
     /// Releases every event up to `target` and queues the frames; subscribers over their bound
     /// are appended to `slow`.
+    ///
+    /// The symbols and the router are moved into locals for the loop: touched through `self`, each
+    /// element access could copy an `ActiveSymbol` (retaining every array in it) or pay an
+    /// exclusivity check.
     mutating func advance(to target: Timestamp, slow: inout [Int32]) {
         installPrepared()
+        var syms: [ActiveSymbol] = []
+        var router = FrameRouter.placeholder
+        swap(&syms, &symbols)
+        swap(&router, &self.router)
+        defer {
+            swap(&syms, &symbols)
+            swap(&router, &self.router)
+        }
         router.begin()
-        for i in symbols.indices {
-            guard symbols[i].hasMinute else { continue }
+        var waiting = 0
+        for i in syms.indices {
+            guard syms[i].hasMinute else { waiting += 1; continue }
             while true {
-                symbols[i].release(through: target, barDelay: barDelay, router: &router)
-                let minuteEnd = Timestamp(nanoseconds: (symbols[i].minute + 1) * Timestamp.nanosPerMinute)
+                syms[i].release(through: target, barDelay: barDelay, router: &router)
+                let minuteEnd = Timestamp(nanoseconds: (syms[i].minute + 1) * Timestamp.nanosPerMinute)
                 guard target >= minuteEnd else { break }
-                if !symbols[i].hasNextMinute { installPrepared() }
-                guard symbols[i].hasNextMinute else {
+                if !syms[i].hasNextMinute { collect(into: &syms) }
+                guard syms[i].hasNextMinute else {
                     // Late: what is released stops at the minute's end until the factory catches up.
-                    if !symbols[i].isLate { symbols[i].isLate = true; minutesLate += 1 }
+                    if !syms[i].isLate { syms[i].isLate = true; minutesLate += 1 }
+                    waiting += 1
                     break
                 }
-                symbols[i].releasedThrough = max(symbols[i].releasedThrough, minuteEnd + -1)
-                symbols[i].moveToNextMinute()
+                syms[i].releasedThrough = max(syms[i].releasedThrough, minuteEnd + -1)
+                syms[i].moveToNextMinute()
                 minutesPrepared += 1
-                requestNext(&symbols[i])
+                requestNext(syms[i])
             }
-            if !symbols[i].isLate { symbols[i].releasedThrough = max(symbols[i].releasedThrough, target) }
+            if !syms[i].isLate { syms[i].releasedThrough = max(syms[i].releasedThrough, target) }
         }
+        waitingSymbols = waiting
         router.flush(slow: &slow)
     }
 
     /// Takes what the factory has ready: a symbol's current minute (new, or with changed kinds)
     /// or its next one. Results for kinds that have changed since are stale and dropped.
     mutating func installPrepared() {
+        var syms: [ActiveSymbol] = []
+        swap(&syms, &symbols)
+        collect(into: &syms)
+        waitingSymbols = syms.indices.reduce(0) { $0 + (syms[$1].isWaiting ? 1 : 0) }
+        swap(&syms, &symbols)
+    }
+
+    private mutating func collect(into syms: inout [ActiveSymbol]) {
         let ready = factory.collect()
         guard !ready.isEmpty else { return }
         for prepared in ready {
-            guard let i = index(of: prepared.job.symbol), symbols[i].generation == prepared.job.generation else { continue }
-            if prepared.job.minute == symbols[i].minute {
-                symbols[i].installCurrent(prepared, barDelay: barDelay)
+            guard let i = Self.index(of: prepared.job.symbol, in: syms), syms[i].generation == prepared.job.generation else { continue }
+            if prepared.job.minute == syms[i].minute {
+                syms[i].installCurrent(prepared, barDelay: barDelay)
                 minutesPrepared += 1
-                requestNext(&symbols[i])
-            } else if prepared.job.minute == symbols[i].minute + 1 {
-                symbols[i].upcoming = prepared
+                requestNext(syms[i])
+            } else if prepared.job.minute == syms[i].minute + 1 {
+                syms[i].upcoming = prepared
             }
         }
     }
 
-    private func requestNext(_ s: inout ActiveSymbol) {
+    private func requestNext(_ s: borrowing ActiveSymbol) {
         factory.submit(.init(symbol: s.id, minute: s.minute + 1, kinds: s.kinds, generation: s.generation, urgent: false))
     }
 
-    private func index(of id: SymbolID) -> Int? {
-        var lo = 0, hi = symbols.count
+    private static func index(of id: SymbolID, in syms: [ActiveSymbol]) -> Int? {
+        var lo = 0, hi = syms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if symbols[mid].id < id { lo = mid + 1 } else { hi = mid }
+            if syms[mid].id < id { lo = mid + 1 } else { hi = mid }
         }
-        return lo < symbols.count && symbols[lo].id == id ? lo : nil
+        return lo < syms.count && syms[lo].id == id ? lo : nil
     }
 }
 
@@ -127,7 +151,7 @@ struct ActiveSymbol {
     var bars: [Bar] = []
     var nextBar = 0
     /// The next minute, prepared ahead.
-    var upcoming: MinuteFactory.Prepared?
+    var upcoming: MinuteFactory.Prepared? { didSet { upcomingMinute = upcoming?.job.minute ?? .min } }
     /// Nothing at or before this instant is sent again, nor sent to a kind that started after it.
     var releasedThrough: Timestamp
     /// Per kind (`EventKinds.singles` order), when it started flowing for this symbol: a bar whose
@@ -142,8 +166,12 @@ struct ActiveSymbol {
         self.releasedThrough = releasedThrough
     }
 
-    var isWaiting: Bool { !hasMinute || isLate }
-    var hasNextMinute: Bool { upcoming?.job.minute == minute + 1 && upcoming?.job.generation == generation }
+    /// Whether the symbol cannot release anything more until the factory delivers: it has no
+    /// minute yet, or it is at its minute's end without the next one.
+    var isWaiting: Bool { !hasMinute || (isLate && !hasNextMinute) }
+    var hasNextMinute: Bool { upcomingMinute == minute + 1 }
+    /// The minute `upcoming` holds (`.min` when none), so that checking it copies nothing.
+    var upcomingMinute: Int64 = .min
 
     /// Installs a fresh generation of the current minute (the symbol is new, or its kinds
     /// changed). It must never send twice what was sent or queue twice what is queued:

@@ -41,9 +41,7 @@ struct FeedLoop: Service {
                 // Preparation sets the pace too: time does not step past minutes still being made.
                 await hub.installPrepared()
                 if await hub.waitingSymbols > 0 {
-                    await hub.waitForPreparation(timeout: 0.05)
-                    // Releasing at the same instant moves late symbols onto their new minute.
-                    for notice in await hub.advance(to: clock.now()) { await handle(notice) }
+                    try? await Task.sleep(nanoseconds: 200_000)
                     continue
                 }
                 clock.advance(to: clock.now() + Self.steppedIncrement)

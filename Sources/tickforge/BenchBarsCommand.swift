@@ -35,6 +35,9 @@ struct BarsBench: AsyncParsableCommand {
     @Option(help: "Serve with another tickforge binary (a before/after comparison). Default: this one.")
     var server: String?
 
+    @Option(help: "What the second client subscribes to; an empty string runs the control, with no second client.")
+    var burst = "A.*"
+
     func run() async throws {
         #if DEBUG
         print("warning: this is a debug build; numbers are meaningless. Use: swift run -c release tickforge bench bars")
@@ -47,20 +50,23 @@ struct BarsBench: AsyncParsableCommand {
         let clock = try server.clockMapping()
         let topics = tickers.prefix(readerSymbols).flatMap { ["T.\($0)", "Q.\($0)"] }.joined(separator: ",")
         let begin = SystemTime.monotonicNanoseconds()
-        let burst = begin + Int64(burstAt * 1e9)
-        let end = burst + Int64(seconds * 1e9)
+        let burstTime = begin + Int64(burstAt * 1e9)
+        let end = burstTime + Int64(seconds * 1e9)
         let logger = { var l = Logger(label: "tickforge.bench"); l.logLevel = .error; return l }()
-        print("\(symbols) symbols from \(start); a reader on T/Q of \(readerSymbols) of them; A.* subscribed after \(burstAt) s; measuring \(seconds) s after …")
+        print("\(symbols) symbols from \(start); a reader on T/Q of \(readerSymbols) of them; \(burst.isEmpty ? "no second client" : burst + " subscribed after \(burstAt) s"); measuring \(seconds) s after …")
         fflushStdout()
-        let before = FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: begin, windowEnd: burst, clock: clock)
-        let after = FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: burst, windowEnd: end, clock: clock)
+        let before = FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: begin, windowEnd: burstTime, clock: clock)
+        let after = FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: burstTime, windowEnd: end, clock: clock)
         let results = try await withThrowingTaskGroup(of: (String, FeedLoadClient.Result).self) { group in
             group.addTask { ("before", try await FeedLoadClient.run(before, logger: logger)) }
             group.addTask { ("after", try await FeedLoadClient.run(after, logger: logger)) }
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(max(0, burst - SystemTime.monotonicNanoseconds())))
-                let bars = FeedLoadClient.Plan(url: url, subscribe: "A.*", windowStart: burst, windowEnd: end, clock: nil)
-                return ("bars", try await FeedLoadClient.run(bars, logger: logger))
+            if !self.burst.isEmpty {
+                let topics = self.burst
+                group.addTask {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, burstTime - SystemTime.monotonicNanoseconds())))
+                    let bars = FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: burstTime, windowEnd: end, clock: nil)
+                    return ("bars", try await FeedLoadClient.run(bars, logger: logger))
+                }
             }
             var out: [String: FeedLoadClient.Result] = [:]
             for try await (name, r) in group { out[name] = r }
@@ -68,11 +74,11 @@ struct BarsBench: AsyncParsableCommand {
         }
         for name in ["before", "after"] {
             guard let l = results[name]?.latency else { continue }
-            print(String(format: "reader %@ the A.* subscription (%llu events): p50 %.2f ms, p99 %.2f ms, p999 %.2f ms, max %.2f ms",
-                         name, l.samples, l.percentile(0.5) / 1000, l.percentile(0.99) / 1000, l.percentile(0.999) / 1000, l.maxMicroseconds / 1000))
+            print(String(format: "reader %@ the %@ subscription (%llu events): p50 %.2f ms, p99 %.2f ms, p999 %.2f ms, max %.2f ms",
+                         name, burst.isEmpty ? "(no)" : burst, l.samples, l.percentile(0.5) / 1000, l.percentile(0.99) / 1000, l.percentile(0.999) / 1000, l.maxMicroseconds / 1000))
         }
         if let bars = results["bars"] {
-            print(String(format: "A.* client: %d A bars in %.0f s (%.0f per second)", bars.events, seconds, Double(bars.events) / seconds))
+            print(String(format: "%@ client: %d events in %.0f s (%.0f per second)", self.burst, bars.events, seconds, Double(bars.events) / seconds))
         }
         print("  (event times are whole milliseconds of market time, so each figure may overstate by up to 1 ms)")
     }
