@@ -25,7 +25,7 @@ public struct SubscriberID: Hashable, Sendable, Comparable, CustomStringConverti
 
 extension EventKinds {
     /// The single kinds, in a fixed order (the index of each in routing tables).
-    static let singles: [EventKinds] = [.trades, .quotes, .secondBars, .minuteBars, .dailyBars]
+    static let singles: [EventKinds] = [.trades, .quotes, .secondBars, .minuteBars, .dailyBars, .statuses, .lulds]
 
     /// Index of a single kind in `singles`.
     @inline(__always) var singleIndex: Int { rawValue.trailingZeroBitCount }

@@ -18,6 +18,9 @@ struct ProbeEncoder: DialectEncoder {
             case .minute: tag = "AM:\(b.end.nanoseconds)"
             case .day: tag = "D:\(b.end.nanoseconds)"
             }
+        case .status(let x): tag = "S:\(x.timestamp.nanoseconds)"
+        case .luld(let x): tag = "L:\(x.sequence)"
+        case .correction(let x): tag = "C:\(x.original.id)"
         }
         out.append(contentsOf: Array("\"\(tickers[event.symbol]!)|\(tag)\"".utf8))
         return true

@@ -24,6 +24,24 @@ struct DeterminismTests {
         #expect(actual == expected.map { Self.renumber($0, to: aapl2) })
     }
 
+    @Test("kinds only filter: every kind of event is the same whatever else is generated with it")
+    func kindsAreAFilter() {
+        let window = Fixture.window("2026-11-23T10:00:00-05:00", "2026-11-23T10:02:00-05:00")
+        func events(_ kinds: EventKinds) -> [MarketEvent] {
+            let m = Fixture.market()
+            return m.tape(m.symbolID(for: "AAPL")!).events(in: window, kinds: kinds)
+        }
+        let everything = events([.trades, .quotes, .secondBars, .minuteBars, .dailyBars])
+        let trades = everything.filter { if case .trade = $0 { true } else { false } }
+        let quotes = everything.filter { if case .quote = $0 { true } else { false } }
+        let bars = everything.filter { if case .bar = $0 { true } else { false } }
+        #expect(trades.count > 1000 && quotes.count > 3000)
+        #expect(events(.trades) == trades, "trade ids and sequence numbers do not depend on quotes being generated")
+        #expect(events(.quotes) == quotes)
+        #expect(events([.secondBars, .minuteBars, .dailyBars]) == bars)
+        #expect(events([.trades, .minuteBars]) == everything.filter { if case .trade = $0 { true } else if case .bar(let b) = $0 { b.span == .minute } else { false } })
+    }
+
     @Test("different seeds give different markets")
     func seedsDiffer() {
         let a = Fixture.market(seed: 1), b = Fixture.market(seed: 2)
@@ -72,6 +90,9 @@ struct DeterminismTests {
         case .trade(var t): t.symbol = id; return .trade(t)
         case .quote(var q): q.symbol = id; return .quote(q)
         case .bar(var b): b.symbol = id; return .bar(b)
+        case .status(var x): x.symbol = id; return .status(x)
+        case .luld(var x): x.symbol = id; return .luld(x)
+        case .correction(var x): x.symbol = id; x.original.symbol = id; x.corrected?.symbol = id; return .correction(x)
         }
     }
 }

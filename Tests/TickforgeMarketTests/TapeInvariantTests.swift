@@ -53,7 +53,7 @@ struct TapeInvariantTests {
                     guard let bid, let ask else { Issue.record("\(symbol): trade before any quote"); continue }
                     #expect(t.price >= bid && t.price <= ask, "\(symbol) \(t.price) outside \(bid)–\(ask)")
                     checked += 1
-                case .bar: break
+                case .bar, .status, .luld, .correction: break
                 }
             }
         }
@@ -84,7 +84,7 @@ struct TapeInvariantTests {
                     #expect(b.dayVolume == day.volume && b.dayVWAPVolume == day.pricedVolume && b.dayNotional == day.notional)
                     #expect(b.officialOpen == day.open)
                     compared += 1
-                case .quote, .bar: break
+                case .quote, .bar, .status, .luld, .correction: break
                 }
             }
             // A second with a round lot always has a bar, and no other second has one.
@@ -117,7 +117,7 @@ struct TapeInvariantTests {
                 #expect(b.open == sofar.open && b.close == sofar.close && b.high == sofar.high && b.low == sofar.low)
                 #expect(b.volume == sofar.volume && Int64(b.tradeCount) == sofar.tradeCount && b.notional == sofar.notional)
                 compared += 1
-            case .quote: break
+            case .quote, .status, .luld, .correction: break
             }
         }
         // One per minute, each just after it: the window's last minute's bar falls in the next window.
@@ -163,7 +163,7 @@ struct TapeInvariantTests {
                 switch e {
                 case .trade(let t): q = t.sequence; #expect(ids.insert(t.id).inserted)
                 case .quote(let x): q = x.sequence
-                case .bar: continue
+                case .bar, .status, .luld, .correction: continue
                 }
                 #expect(q > last, "\(symbol)")
                 last = q

@@ -65,6 +65,53 @@ public struct AlpacaEncoder: DialectEncoder {
             w.key("z", &out); w.letter(AlpacaVocabulary.tape(q.tape), &out)
             w.key("t", &out); w.time(q.timestamp, &out)
             w.end(&out)
+        case .status(let st):
+            guard let words = AlpacaVocabulary.status(st) else { return false }
+            w.begin(type: "s", fields: 8, symbol: symbols[Int(st.symbol)], out: &out)
+            w.key("sc", &out); w.string(words.sc, &out)
+            w.key("sm", &out); w.string(words.sm, &out)
+            w.key("rc", &out); w.string(words.rc, &out)
+            w.key("rm", &out); w.string(words.rm, &out)
+            w.key("t", &out); w.time(st.timestamp, &out)
+            w.key("z", &out); w.letter(AlpacaVocabulary.tape(st.tape), &out)
+            w.end(&out)
+        case .luld(let l):
+            // Halts and resumptions travel as statuses on Alpaca; only bands are `l` messages.
+            guard l.isBand else { return false }
+            w.begin(type: "l", fields: 7, symbol: symbols[Int(l.symbol)], out: &out)
+            w.key("u", &out); w.price(l.limitUp, &out)
+            w.key("d", &out); w.price(l.limitDown, &out)
+            w.key("i", &out); w.letter(UInt8(ascii: "B"), &out)
+            w.key("t", &out); w.time(l.timestamp, &out)
+            w.key("z", &out); w.letter(AlpacaVocabulary.tape(l.tape), &out)
+            w.end(&out)
+        case .correction(let c):
+            let o = c.original
+            if let fixed = c.corrected {
+                let oc = AlpacaVocabulary.conditions(o.conditions, tape: o.tape), cc = AlpacaVocabulary.conditions(fixed.conditions, tape: fixed.tape)
+                w.begin(type: "c", fields: 13, symbol: symbols[Int(c.symbol)], out: &out)
+                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(o.exchange), &out)
+                w.key("oi", &out); w.int(o.id, &out)
+                w.key("op", &out); w.price(o.price, &out)
+                w.key("os", &out); w.int(Int64(o.size), &out)
+                w.key("oc", &out); w.letters(oc.chars, count: oc.count, &out)
+                w.key("ci", &out); w.int(fixed.id, &out)
+                w.key("cp", &out); w.price(fixed.price, &out)
+                w.key("cs", &out); w.int(Int64(fixed.size), &out)
+                w.key("cc", &out); w.letters(cc.chars, count: cc.count, &out)
+                w.key("z", &out); w.letter(AlpacaVocabulary.tape(o.tape), &out)
+                w.key("t", &out); w.time(c.timestamp, &out)
+            } else {
+                w.begin(type: "x", fields: 9, symbol: symbols[Int(c.symbol)], out: &out)
+                w.key("i", &out); w.int(o.id, &out)
+                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(o.exchange), &out)
+                w.key("p", &out); w.price(o.price, &out)
+                w.key("s", &out); w.int(Int64(o.size), &out)
+                w.key("a", &out); w.letter(UInt8(ascii: "C"), &out)
+                w.key("z", &out); w.letter(AlpacaVocabulary.tape(o.tape), &out)
+                w.key("t", &out); w.time(c.timestamp, &out)
+            }
+            w.end(&out)
         case .bar(let b):
             w.begin(type: b.span == .day ? "d" : "b", fields: 10, symbol: symbols[Int(b.symbol)], out: &out)
             w.key("o", &out); w.price(b.open, &out)
@@ -134,6 +181,14 @@ struct AlpacaMessageWriter {
             var m = 1.0
             for _ in 0..<decimals { m *= 10 }
             MsgPackWriter.appendDouble((v * m).rounded() / m, to: &out)
+        }
+    }
+
+    /// A short string (JSON-escaped in JSON).
+    func string(_ text: String, _ out: inout [UInt8]) {
+        switch codec {
+        case .json: JSONText.appendString(text, to: &out)
+        case .msgpack: MsgPackWriter.appendString(text, to: &out)
         }
     }
 

@@ -46,10 +46,36 @@ enum AlpacaVocabulary {
             case TradeConditions.intermarketSweep: add(UInt8(ascii: "F"))
             case TradeConditions.oddLot: add(UInt8(ascii: "I"))
             case TradeConditions.averagePrice: add(tape == .c ? UInt8(ascii: "W") : UInt8(ascii: "B"))
+            case TradeConditions.reopening: add(UInt8(ascii: "5"))
             default: break
             }
         }
         return (out, n)
+    }
+
+    /// A trading status in Alpaca's words: status code and message, reason code and message, by
+    /// tape (UTP for C, CTA for A and B; notes §7.2). `nil` where the tape has no such status.
+    static func status(_ s: TradingStatus) -> (sc: String, sm: String, rc: String, rm: String)? {
+        let utp = s.tape == .c
+        let reason: (String, String)
+        switch (s.reason, utp) {
+        case (.volatilityPause, true), (.luldPause, true): reason = ("LUDP", "Volatility Trading Pause")
+        case (.newsPending, true): reason = ("T1", "Halt News Pending")
+        case (.secSuspension, true): reason = ("H10", "Halt SEC Trading Suspension")
+        case (.volatilityPause, false), (.luldPause, false): reason = ("M", "Limit Up-Limit Down (LULD) Trading Pause")
+        case (.newsPending, false): reason = ("P", "News Pending")
+        case (.secSuspension, false): reason = ("X", "Operational")
+        }
+        switch (s.change, utp) {
+        case (.halted, true):
+            return s.reason == .volatilityPause || s.reason == .luldPause
+                ? ("P", "Volatility Trading Pause", reason.0, reason.1) : ("H", "Trading Halt", reason.0, reason.1)
+        case (.quotationResumed, true): return ("Q", "Quotation Resumption", reason.0, reason.1)
+        case (.resumed, true): return ("T", "Trading Resumption", reason.0, reason.1)
+        case (.halted, false): return ("2", "Trading Halt", reason.0, reason.1)
+        case (.resumed, false): return ("3", "Resume", reason.0, reason.1)
+        case (.quotationResumed, false): return nil
+        }
     }
 
     /// Quotes carry one condition; the market's quotes are regular two-sided ones ("R").

@@ -5,8 +5,10 @@ import TickforgeMarket
 /// `ev` first; integers as JSON integers; trade `i` a string; trade `c` omitted when empty;
 /// `t`, `s`, `e`, `pt`, `trft` in milliseconds; sizes in shares.
 public struct PolygonEncoder: DialectEncoder {
-    /// Pre-encoded `,"sym":"TICKER"` per symbol id.
+    /// Pre-encoded `,"sym":"TICKER"` per symbol id, and `,"T":"TICKER"` for LULD messages (which
+    /// name their ticker `T`).
     private var symbols: [[UInt8]] = []
+    private var luldSymbols: [[UInt8]] = []
 
     public init() {}
 
@@ -15,6 +17,10 @@ public struct PolygonEncoder: DialectEncoder {
         var fragment = Array(",\"sym\":".utf8)
         JSONText.appendString(ticker, to: &fragment)
         symbols[Int(symbol)] = fragment
+        while luldSymbols.count <= Int(symbol) { luldSymbols.append([]) }
+        var t = Array(",\"T\":".utf8)
+        JSONText.appendString(ticker, to: &t)
+        luldSymbols[Int(symbol)] = t
     }
 
     public func appendFramePrefix(eventCount: Int, to frame: inout [UInt8]) { frame.append(UInt8(ascii: "[")) }
@@ -71,6 +77,24 @@ public struct PolygonEncoder: DialectEncoder {
                 w.put(",\"z\":"); w.unsigned(UInt64(q.tape.rawValue))
                 w.put(UInt8(ascii: "}"))
             }
+        case .luld(let l):
+            // Halt and resume indicators exist for Nasdaq-listed names only (notes §3.1).
+            if !l.isBand, l.tape != .c { return false }
+            let symbol = luldSymbols[Int(l.symbol)]
+            out.appendThroughCursor(maxBytes: Self.room + symbol.count) { w in
+                w.put("{\"ev\":\"LULD\""); w.put(symbol)
+                w.put(",\"h\":"); w.fixed4(l.limitUp.units)
+                w.put(",\"l\":"); w.fixed4(l.limitDown.units)
+                w.put(",\"i\":["); w.unsigned(UInt64(l.indicator)); w.put(UInt8(ascii: "]"))
+                w.put(",\"z\":"); w.unsigned(UInt64(l.tape.rawValue))
+                // Nanoseconds, as the live feed sends them (notes §3.4).
+                w.put(",\"t\":"); w.integer(l.timestamp.nanoseconds)
+                w.put(",\"q\":"); w.integer(l.sequence)
+                w.put(UInt8(ascii: "}"))
+            }
+        case .status, .correction:
+            // Polygon's stocks stream has no halt status (LULD indicators carry it) and no corrections.
+            return false
         case .bar(let b):
             // Polygon has no running daily bar on the stream.
             guard b.span != .day else { return false }

@@ -10,6 +10,10 @@ public struct EventKinds: OptionSet, Sendable, Hashable {
     /// The day so far as one bar, after every minute once the regular session has opened
     /// (Alpaca's `dailyBars`). Opt-in: neither `bars` nor `all` includes it.
     public static let dailyBars = EventKinds(rawValue: 16)
+    /// Trading statuses (halted, resumed): Alpaca's `statuses`.
+    public static let statuses = EventKinds(rawValue: 32)
+    /// Price bands and halt indicators: Polygon's `LULD`, Alpaca's `lulds`.
+    public static let lulds = EventKinds(rawValue: 64)
     public static let bars: EventKinds = [.secondBars, .minuteBars]
     public static let all: EventKinds = [.trades, .quotes, .secondBars, .minuteBars]
     /// Kinds whose events carry the day's running totals, so generating them needs the day so far.
@@ -18,6 +22,7 @@ public struct EventKinds: OptionSet, Sendable, Hashable {
     /// Names as used on the command line and in NDJSON `kind` fields.
     public static let names: [(String, EventKinds)] = [
         ("trade", .trades), ("quote", .quotes), ("second_bar", .secondBars), ("minute_bar", .minuteBars), ("daily_bar", .dailyBars),
+        ("status", .statuses), ("luld", .lulds),
     ]
 
     /// Parses `trade,quote,second_bar,minute_bar` (plurals, `bars` and `all` accepted).

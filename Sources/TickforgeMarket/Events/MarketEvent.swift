@@ -4,12 +4,21 @@ public enum MarketEvent: Sendable, Equatable {
     case quote(Quote)
     /// Stamped at the bar's end: a bar is complete when its window closes.
     case bar(Bar)
+    /// Halted or trading again.
+    case status(TradingStatus)
+    /// A price band, or a halt or resume indicator.
+    case luld(LULDBand)
+    /// A correction or cancel of an earlier trade; routed with trades, as Alpaca does.
+    case correction(TradeCorrection)
 
     public var timestamp: Timestamp {
         switch self {
         case .trade(let t): t.timestamp
         case .quote(let q): q.timestamp
         case .bar(let b): b.end
+        case .status(let s): s.timestamp
+        case .luld(let l): l.timestamp
+        case .correction(let c): c.timestamp
         }
     }
 
@@ -18,6 +27,9 @@ public enum MarketEvent: Sendable, Equatable {
         case .trade(let t): t.symbol
         case .quote(let q): q.symbol
         case .bar(let b): b.symbol
+        case .status(let s): s.symbol
+        case .luld(let l): l.symbol
+        case .correction(let c): c.symbol
         }
     }
 
@@ -31,6 +43,9 @@ public enum MarketEvent: Sendable, Equatable {
             case .minute: .minuteBars
             case .day: .dailyBars
             }
+        case .status: .statuses
+        case .luld: .lulds
+        case .correction: .trades
         }
     }
 }

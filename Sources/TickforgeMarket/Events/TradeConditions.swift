@@ -10,6 +10,8 @@ public struct TradeConditions: Hashable, Sendable, Sequence {
     public static let oddLot: UInt8 = 37
     public static let tradeThroughExempt: UInt8 = 41
     public static let averagePrice: UInt8 = 2
+    /// Re-opening print after a halt (SIP `5`).
+    public static let reopening: UInt8 = 28
 
     public init() {}
     public init(_ codes: [UInt8]) { for c in codes { insert(c) } }

@@ -1,18 +1,29 @@
-/// The whole synthetic market: a seed, a universe, a market-hours mode, and a tape per symbol.
+/// The whole synthetic market: a seed, a universe, a market-hours mode, a scenario timeline, and a
+/// tape per symbol.
 ///
-/// Everything it produces is a pure function of (seed, market-hours mode, profile, instant). Two
-/// `Market`s built from equal configurations give identical events for any symbol and window,
+/// Everything it produces is a pure function of (seed, market-hours mode, profile, instant) and
+/// the timeline's entries that start at or before the instant. Two `Market`s built from equal
+/// configurations and given the same timeline give identical events for any symbol and window,
 /// whatever they were asked before. A `Market` owns mutable caches, so it has one owner
-/// (the generator loop); share configurations, not markets.
+/// (the generator loop); share configurations and timelines, not markets.
 public final class Market {
     public let configuration: MarketConfiguration
     private let seedKey: RandomKey
     private var tapes: [SymbolTape] = []
     private var idsByTicker: [String: SymbolID] = [:]
+    private let store = TimelineStore()
 
-    public init(configuration: MarketConfiguration) {
+    public init(configuration: MarketConfiguration, timeline: ScenarioTimeline = ScenarioTimeline()) {
         self.configuration = configuration
         seedKey = RandomKey.seed(configuration.seed)
+        store.timeline = timeline
+    }
+
+    /// The scenarios the market follows. Setting a new version changes the market from the first
+    /// instant the versions differ, and not before.
+    public var timeline: ScenarioTimeline {
+        get { store.timeline }
+        set { store.timeline = newValue }
     }
 
     public var universe: Universe { configuration.universe }
@@ -23,7 +34,7 @@ public final class Market {
         if let id = idsByTicker[t] { return id }
         guard let profile = universe.profile(for: t) else { return nil }
         let id = SymbolID(tapes.count)
-        tapes.append(SymbolTape(id: id, profile: profile, seedKey: seedKey, mode: configuration.marketHours))
+        tapes.append(SymbolTape(id: id, profile: profile, seedKey: seedKey, mode: configuration.marketHours, timeline: store))
         idsByTicker[t] = id
         return id
     }

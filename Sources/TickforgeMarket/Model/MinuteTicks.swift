@@ -148,24 +148,13 @@ final class MinuteTicks {
         let regular = m.shape.phase == .regular
         let tape = profile.tape
 
-        // Quotes between trades.
-        var quoteTimes: [Int64] = []
+        // Quotes between trades: a Poisson process at three times the trade intensity (at least
+        // 0.2 a second), drawn gap by gap whatever kinds are asked for, so that sequence numbers
+        // (and trade ids) never depend on whether quotes are generated.
+        let quoteRate = m.shape.phase.isOpen && m.quoting ? max(Self.quotesPerTrade * m.tradeIntensity, 0.2) / 1e9 : 0
+        var arrivals = keys.quoteTimes.child(M).stream
+        var nextArrival = quoteRate > 0 ? arrivals.exponential() / quoteRate : .infinity // ns after t0
         var qv = keys.quoteValues.child(M).stream
-        if wantQuotes, m.shape.phase.isOpen {
-            var qc = keys.quoteCount.child(M).stream
-            let intensity = max(Self.quotesPerTrade * m.tradeIntensity, 0.2)
-            let q = min(Self.maxQuotesPerMinute, qc.poisson(intensity * 60))
-            if q > 0 {
-                quoteTimes.reserveCapacity(q)
-                var qt = keys.quoteTimes.child(M).stream
-                var cumulative = 0.0
-                var sums = [Double]()
-                sums.reserveCapacity(q)
-                for _ in 0..<q { cumulative += qt.exponential(); sums.append(cumulative) }
-                let scale = Double(Timestamp.nanosPerMinute) / (cumulative + qt.exponential())
-                for s in sums { quoteTimes.append(t0 + Int64(s * scale)) }
-            }
-        }
 
         var attributes = keys.attributes.child(M).stream
         var quoteAttributes = keys.quoteAttributes.child(M).stream
@@ -220,7 +209,17 @@ final class MinuteTicks {
         }
 
         var previous: (Int64, Double) = (t0, m.startLevel)
-        var q = 0
+        /// Free quotes arriving up to `limit` (ns after t0), emitted or only numbered.
+        @inline(__always) func freeQuotes(upTo limit: Double, towards next: (Int64, Double)) {
+            while nextArrival <= limit {
+                if wantQuotes {
+                    emitFreeQuote(at: t0 + Int64(nextArrival), from: previous, to: next)
+                } else {
+                    sequence += 1
+                }
+                nextArrival += arrivals.exponential() / quoteRate
+            }
+        }
         sk.times.withUnsafeBufferPointer { times in
         sk.efficient.withUnsafeBufferPointer { efficient in
         sk.prices.withUnsafeBufferPointer { prices in
@@ -233,17 +232,15 @@ final class MinuteTicks {
             let floor = i == 0 ? t0 : times[i - 1]
             let delay = Int64(2_000 + quoteAttributes.uniform() * 400_000)
             let quoteTime = max(floor, t - delay)
+            freeQuotes(upTo: Double(quoteTime - t0), towards: (t, efficient[i]))
+            // No other quote may slip between a trade and the quote it prints against.
+            while nextArrival <= Double(t - t0) { nextArrival += arrivals.exponential() / quoteRate }
             if wantQuotes {
-                while q < quoteTimes.count, quoteTimes[q] <= quoteTime {
-                    emitFreeQuote(at: quoteTimes[q], from: previous, to: (t, efficient[i]))
-                    q += 1
-                }
                 emitQuote(at: quoteTime, bid: bids[i], ask: asks[i], stream: &quoteAttributes)
-                // No other quote may slip between a trade and the quote it prints against.
-                while q < quoteTimes.count, quoteTimes[q] <= t { q += 1 }
             } else {
-                // Keep the stream position identical whether or not quotes are emitted.
+                // Keep the stream position and the numbering identical whether or not quotes are emitted.
                 for _ in 0..<4 { _ = quoteAttributes.next() }
+                sequence += 1
             }
 
             let price = prices[i], size = sizes[i]
@@ -281,12 +278,7 @@ final class MinuteTicks {
             previous = (t, efficient[i])
         }
         } } } } } }
-        if wantQuotes {
-            while q < quoteTimes.count {
-                emitFreeQuote(at: quoteTimes[q], from: previous, to: (t1, m.endLevel))
-                q += 1
-            }
-        }
+        freeQuotes(upTo: Double(Timestamp.nanosPerMinute - 1), towards: (t1, m.endLevel))
         if wantBars {
             flushSeconds(upTo: t1)
             if wantMinuteBar, minute.hasPrices { out.append(.bar(minute.finish(day: day))) }

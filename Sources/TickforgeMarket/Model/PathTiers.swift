@@ -19,6 +19,8 @@ public struct MinuteState: Sendable, Equatable {
     public var tradeIntensity: Double
     /// Volatility multiplier (1 = typical), which widens spreads.
     public var volatilityMultiplier: Double
+    /// Whether quotes are posted (false while a symbol is halted or silent).
+    public var quoting = true
 }
 
 /// The price path of one symbol from days down to minutes: day levels from `DailyPath`, 23–25

@@ -84,6 +84,40 @@ public struct NDJSONEncoder {
             key(",\"op\":", &out); DecimalText.appendFixed(b.officialOpen.units, scale: 4, to: &out)
             key(",\"a\":", &out); DecimalText.appendRounded(b.dayVWAP, scale: Self.vwapDecimals, to: &out)
             key("}\n", &out)
+        case .status(let st):
+            key("{\"kind\":\"status\"", &out)
+            out.append(contentsOf: symbolFragments[Int(st.symbol)])
+            key(",\"t\":", &out); DecimalText.appendInteger(st.timestamp.nanoseconds, to: &out)
+            switch st.change {
+            case .halted: key(",\"status\":\"halted\"", &out)
+            case .quotationResumed: key(",\"status\":\"quotation_resumed\"", &out)
+            case .resumed: key(",\"status\":\"resumed\"", &out)
+            }
+            key(",\"reason\":\"", &out); out.append(contentsOf: Array(st.reason.rawValue.utf8)); key("\"", &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(Int64(st.tape.rawValue), to: &out)
+            key("}\n", &out)
+        case .luld(let l):
+            key("{\"kind\":\"luld\"", &out)
+            out.append(contentsOf: symbolFragments[Int(l.symbol)])
+            key(",\"t\":", &out); DecimalText.appendInteger(l.timestamp.nanoseconds, to: &out)
+            key(",\"q\":", &out); DecimalText.appendInteger(l.sequence, to: &out)
+            key(",\"h\":", &out); DecimalText.appendFixed(l.limitUp.units, scale: 4, to: &out)
+            key(",\"l\":", &out); DecimalText.appendFixed(l.limitDown.units, scale: 4, to: &out)
+            key(",\"i\":", &out); DecimalText.appendInteger(Int64(l.indicator), to: &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(Int64(l.tape.rawValue), to: &out)
+            key("}\n", &out)
+        case .correction(let c):
+            key(c.isCancel ? "{\"kind\":\"cancel\"" : "{\"kind\":\"correction\"", &out)
+            out.append(contentsOf: symbolFragments[Int(c.symbol)])
+            key(",\"t\":", &out); DecimalText.appendInteger(c.timestamp.nanoseconds, to: &out)
+            key(",\"i\":", &out); DecimalText.appendInteger(c.original.id, to: &out)
+            key(",\"p\":", &out); DecimalText.appendFixed(c.original.price.units, scale: 4, to: &out)
+            key(",\"s\":", &out); DecimalText.appendInteger(Int64(c.original.size), to: &out)
+            if let fixed = c.corrected {
+                key(",\"cp\":", &out); DecimalText.appendFixed(fixed.price.units, scale: 4, to: &out)
+                key(",\"cs\":", &out); DecimalText.appendInteger(Int64(fixed.size), to: &out)
+            }
+            key("}\n", &out)
         }
     }
 
