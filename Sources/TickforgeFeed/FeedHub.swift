@@ -53,13 +53,14 @@ public actor FeedHub {
     ///   - encoders: one per dialect; a subscriber names its dialect by index.
     ///   - start: the market time the hub starts at.
     public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options()) {
-        let factory = MinuteFactory(configuration: market.configuration, mode: options.preparation == .inline ? .inline : .background)
+        let factory = MinuteFactory(configuration: market.configuration, timeline: market.timeline, mode: options.preparation == .inline ? .inline : .background)
         let universe = market.universe.symbols.compactMap { market.symbolID(for: $0) }
         var engine = ReleaseEngine(encoders: encoders, maxFrameBytes: options.maxFrameBytes, barDelay: options.barDelayNanoseconds, factory: factory)
         for id in universe {
             engine.router.register(id, ticker: market.ticker(of: id))
             factory.register(market.ticker(of: id))
         }
+        timeline = market.timeline
         self.market = market
         self.engine = engine
         self.factory = factory
@@ -180,6 +181,41 @@ public actor FeedHub {
             guard seen.insert(slot).inserted, let id = idsBySlot[slot] else { return nil }
             return .slowConsumer(id)
         }
+    }
+
+    // MARK: scenarios and the clock
+
+    /// The scenario timeline the feed follows.
+    public private(set) var timeline: ScenarioTimeline
+
+    /// The market time released so far: a change must come after it.
+    public var releasedThrough: Timestamp { now }
+
+    /// Follows a new timeline version whose changes start at `from` or later. Symbols whose market
+    /// changes before the end of the minute after the current one have those minutes made again at
+    /// once, and hold at the change until they are ready; what already went out stays out. So a
+    /// scenario takes effect at its instant, within a flush interval plus the time to make one
+    /// minute, and nothing before it changes.
+    ///
+    /// Returns false, changing nothing, when `from` is not after what was released: the caller
+    /// stamps its change again at a later instant.
+    public func apply(_ new: ScenarioTimeline, changingFrom from: Timestamp) -> Bool {
+        guard from > now else { return false }
+        let old = timeline
+        timeline = new
+        engine.factory.setTimeline(new)
+        engine.invalidate { id in
+            new.firstDifference(from: old, for: market.ticker(of: id)).map { max($0, from) }
+        }
+        return true
+    }
+
+    /// Moves straight to market time `target` (forward only): nothing between now and then is sent,
+    /// and every symbol starts again from `target`.
+    public func jump(to target: Timestamp) {
+        guard target > now else { return }
+        now = target
+        engine.jump(to: target)
     }
 
     /// Symbols with nothing to release until their minute is prepared (new ones, and late ones).

@@ -45,13 +45,15 @@ final class MinuteFactory: @unchecked Sendable {
     private var urgent: [Job] = []
     private var ahead: [Job] = []
     private var registrations: [String] = []
+    /// A timeline version to install before the next job.
+    private var pendingTimeline: ScenarioTimeline?
     private var results: [Prepared] = []
     private var stopped = false
     private var busy = false
     private var thread: Thread?
 
-    init(configuration: MarketConfiguration, mode: Mode) {
-        market = Market(configuration: configuration)
+    init(configuration: MarketConfiguration, timeline: ScenarioTimeline, mode: Mode) {
+        market = Market(configuration: configuration, timeline: timeline)
         self.mode = mode
         if mode == .background {
             // The thread keeps the factory alive until `stop()`.
@@ -66,6 +68,15 @@ final class MinuteFactory: @unchecked Sendable {
     func register(_ ticker: String) {
         condition.lock()
         registrations.append(ticker)
+        condition.unlock()
+        if mode == .inline { applyRegistrations() }
+    }
+
+    /// Makes the factory's market follow a new timeline version from the next job on. Jobs asked
+    /// for before it may be made under either version; the hub drops those it invalidated.
+    func setTimeline(_ timeline: ScenarioTimeline) {
+        condition.lock()
+        pendingTimeline = timeline
         condition.unlock()
         if mode == .inline { applyRegistrations() }
     }
@@ -155,7 +166,10 @@ final class MinuteFactory: @unchecked Sendable {
         condition.lock()
         var pending: [String] = []
         swap(&pending, &registrations)
+        let timeline = pendingTimeline
+        pendingTimeline = nil
         condition.unlock()
+        if let timeline { market.timeline = timeline }
         for ticker in pending {
             let id = market.symbolID(for: ticker)
             assert(id != nil, "the hub registered a ticker its own market knows")

@@ -51,6 +51,41 @@ struct ReleaseEngine {
         }
     }
 
+    /// Makes again the current and next minutes of every symbol whose market changed (from the
+    /// minute `changedFrom` returns) before the end of its next minute. The new current minute is
+    /// installed as a reload: ticks already sent stay sent.
+    ///
+    /// Until the new minute is installed, the symbol holds at the change: ticks and bars before it
+    /// go on out, nothing at or after it does, so no event of the old version that the change
+    /// replaces can slip out in between.
+    mutating func invalidate(changedFrom: (SymbolID) -> Timestamp?) {
+        for i in symbols.indices {
+            guard let from = changedFrom(symbols[i].id), from.minuteIndex <= symbols[i].minute + 1 else { continue }
+            symbols[i].generation += 1
+            symbols[i].upcoming = nil
+            symbols[i].holdFrom = min(symbols[i].holdFrom, from.nanoseconds)
+            factory.submit(.init(symbol: symbols[i].id, minute: symbols[i].minute, kinds: symbols[i].kinds, generation: symbols[i].generation, urgent: true))
+        }
+    }
+
+    /// Starts every symbol again at `target`: what lies between is never sent.
+    mutating func jump(to target: Timestamp) {
+        for i in symbols.indices {
+            symbols[i].generation += 1
+            symbols[i].upcoming = nil
+            symbols[i].minute = target.minuteIndex
+            symbols[i].releasedThrough = target
+            symbols[i].ticks = []
+            symbols[i].nextTick = 0
+            symbols[i].bars = []
+            symbols[i].nextBar = 0
+            symbols[i].isLate = false
+            symbols[i].hasMinute = false
+            symbols[i].holdFrom = .max
+            factory.submit(.init(symbol: symbols[i].id, minute: symbols[i].minute, kinds: symbols[i].kinds, generation: symbols[i].generation, urgent: true))
+        }
+    }
+
     /// Releases every event up to `target` and queues the frames; subscribers over their bound
     /// are appended to `slow`.
     ///
@@ -71,10 +106,14 @@ struct ReleaseEngine {
         var waiting = 0
         for i in syms.indices {
             guard syms[i].hasMinute else { waiting += 1; continue }
+            // A symbol whose minute is being made again for a scenario goes no further than the
+            // instant the scenario changes.
+            let reach = syms[i].holdFrom > target.nanoseconds ? target : Timestamp(nanoseconds: syms[i].holdFrom - 1)
+            if reach < target { waiting += 1 }
             while true {
-                syms[i].release(through: target, barDelay: barDelay, router: &router)
+                syms[i].release(through: reach, barDelay: barDelay, router: &router)
                 let minuteEnd = Timestamp(nanoseconds: (syms[i].minute + 1) * Timestamp.nanosPerMinute)
-                guard target >= minuteEnd else { break }
+                guard reach >= minuteEnd else { break }
                 if !syms[i].hasNextMinute { collect(into: &syms) }
                 guard syms[i].hasNextMinute else {
                     // Late: what is released stops at the minute's end until the factory catches up.
@@ -87,7 +126,7 @@ struct ReleaseEngine {
                 minutesPrepared += 1
                 requestNext(syms[i])
             }
-            if !syms[i].isLate { syms[i].releasedThrough = max(syms[i].releasedThrough, target) }
+            if !syms[i].isLate { syms[i].releasedThrough = max(syms[i].releasedThrough, reach) }
         }
         waitingSymbols = waiting
         router.flush(slow: &slow)
@@ -154,6 +193,9 @@ struct ActiveSymbol {
     var upcoming: MinuteFactory.Prepared? { didSet { upcomingMinute = upcoming?.job.minute ?? .min } }
     /// Nothing at or before this instant is sent again, nor sent to a kind that started after it.
     var releasedThrough: Timestamp
+    /// While a scenario's change waits for its minute to be made again: the instant (ns) it
+    /// changes from, which nothing released may reach. `Int64.max` when none waits.
+    var holdFrom: Int64 = .max
     /// Per kind (`EventKinds.singles` order), when it started flowing for this symbol: a bar whose
     /// window ends at or before its kind's start is never sent.
     var since: [Timestamp] = Array(repeating: Timestamp(nanoseconds: .min), count: EventKinds.singles.count)
@@ -202,6 +244,7 @@ struct ActiveSymbol {
         }
         hasMinute = true
         isLate = false
+        holdFrom = .max
     }
 
     /// Makes the prepared next minute current; everything in it is new.

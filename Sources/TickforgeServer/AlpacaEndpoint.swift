@@ -81,15 +81,17 @@ struct AlpacaEndpoint: Sendable {
         }
     }
 
-    /// The market events behind a channel. Channels the market has no events for yet (updated
-    /// bars: no late trades; statuses, LULDs: no halts or bands) are acknowledged and stay quiet.
+    /// The market events behind a channel. Updated bars are acknowledged and stay quiet: the
+    /// market makes no late trades. Corrections and cancels travel with trades, as Alpaca's do.
     static func kind(of channel: AlpacaSession.Channel) -> EventKinds? {
         switch channel {
         case .trades: .trades
         case .quotes: .quotes
         case .bars: .minuteBars
         case .dailyBars: .dailyBars
-        case .updatedBars, .statuses, .lulds: nil
+        case .statuses: .statuses
+        case .lulds: .lulds
+        case .updatedBars: nil
         }
     }
 }

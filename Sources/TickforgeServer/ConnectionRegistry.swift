@@ -39,4 +39,5 @@ actor ConnectionRegistry {
     private func live(_ k: String) -> [SubscriberID] { byKey[k, default: []].filter { connections[$0] != nil } }
 
     var all: [any ManagedConnection] { Array(connections.values) }
+    var count: Int { connections.count }
 }

@@ -12,8 +12,9 @@ struct FeedLoop: Service {
     let hub: FeedHub
     let registry: ConnectionRegistry
     let configuration: ServerConfiguration
-    /// Created with the server, so `/stats` can publish its anchor before the loop starts.
-    let clock: MarketClock
+    /// Created with the server, so `/stats` can publish its anchor before the loop starts, and
+    /// shared with the control API, which steers it.
+    let clock: FeedClock
     let logger: Logger
 
     /// Market-time step per iteration in `--speed max` mode.
@@ -26,13 +27,13 @@ struct FeedLoop: Service {
     static let steppedLowWater = 1 << 20
 
     func run() async throws {
-        var clock = self.clock
         let interval = Duration.nanoseconds(Int64(configuration.flushIntervalMilliseconds * 1e6))
         let timer = ContinuousClock()
         var nextTurn = timer.now
         var lateness = LatenessReport()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if clock.isStepped {
+            let stepped = clock.isStepped
+            if stepped {
                 let connections = await registry.all
                 if connections.contains(where: { $0.subscriber.queue.backlogBytes > Self.steppedLowWater }) {
                     try? await Task.sleep(nanoseconds: 1_000_000)
@@ -44,17 +45,18 @@ struct FeedLoop: Service {
                     try? await Task.sleep(nanoseconds: 200_000)
                     continue
                 }
-                clock.advance(to: clock.now() + Self.steppedIncrement)
+                clock.step(by: Self.steppedIncrement)
             }
-            let notices = await hub.advance(to: clock.now())
+            let notices = await hub.advance(to: clock.now)
             for notice in notices { await handle(notice) }
-            if !clock.isStepped { await lateness.check(hub, logger: logger) }
+            if !stepped { await lateness.check(hub, logger: logger) }
             // With nothing subscribed there is nothing to flush: wake rarely, so an idle server
-            // costs next to no CPU (a first subscriber waits at most one idle tick).
-            if await hub.activeSymbolCount == 0 {
-                try? await Task.sleep(nanoseconds: Self.idleTick)
+            // costs next to no CPU (a first subscriber waits at most one idle tick). A paused
+            // stepped clock has nothing to step either.
+            if await hub.activeSymbolCount == 0 || (stepped && clock.isPaused) {
+                try? await Task.sleep(nanoseconds: stepped ? 5_000_000 : Self.idleTick)
                 nextTurn = timer.now
-            } else if !clock.isStepped {
+            } else if !stepped {
                 // Turns keep a fixed cadence whatever each one cost, so an event waits at most
                 // one interval; a turn that overran starts the next at once.
                 nextTurn = max(nextTurn + interval, timer.now)

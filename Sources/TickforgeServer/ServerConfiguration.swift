@@ -24,5 +24,28 @@ public struct ServerConfiguration: Sendable {
     /// Alpaca feeds the keys are entitled to (409 at auth on others); `nil` is every feed.
     public var alpacaEntitledFeeds: Set<AlpacaSession.Feed>?
 
+    /// The control API under `/control`: on by default, for loopback peers only unless a token is set.
+    public var control = ControlSettings()
+    /// Scenario scripts loaded when the server starts, in order (`serve --scenario FILE`).
+    public var scripts: [ScriptSource] = []
+
     public init(market: MarketConfiguration) { self.market = market }
+
+    public struct ControlSettings: Sendable {
+        public var enabled = true
+        /// When set, every control request must carry `Authorization: Bearer <token>`, and peers
+        /// other than loopback are let in.
+        public var token: String?
+        public init() {}
+    }
+
+    /// A scenario script's text, JSON or YAML, and the name to quote in errors.
+    public struct ScriptSource: Sendable {
+        public var name: String
+        public var text: String
+        public init(name: String, text: String) {
+            self.name = name
+            self.text = text
+        }
+    }
 }

@@ -41,25 +41,48 @@ public struct TickforgeServer: Sendable {
         }
     }
 
-    /// The services to run in a `ServiceGroup`.
-    public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        let market = Market(configuration: configuration.market)
-        let clock = MarketClock(start: configuration.start, speed: configuration.speed)
+    /// A script that cannot be loaded at startup: its name and what is wrong, to print as is.
+    public struct ScriptError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The services to run in a `ServiceGroup`. Throws `ScriptError` when a startup script is not
+    /// valid.
+    public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let clock = FeedClock(MarketClock(start: configuration.start, speed: configuration.speed))
+        let sessionStart = clock.snapshot.clock.anchorMarketTime
+        // Startup scripts are on the timeline before the first event is made.
+        var book = ScenarioBook(configuration: configuration.market, sessionStart: sessionStart)
+        for script in configuration.scripts {
+            do {
+                let value = try ScenarioScript.parse(Array(script.text.utf8), name: script.name)
+                _ = try book.load(script: value, now: sessionStart)
+            } catch {
+                throw ScriptError(description: "scenario script \(script.name): \(error.message)")
+            }
+        }
+        let market = Market(configuration: configuration.market, timeline: book.timeline)
         // Dialect indexes: 0 Polygon, 1 Alpaca JSON, 2 Alpaca msgpack (see each endpoint's `dialect`).
         let encoders: [any DialectEncoder] = [PolygonEncoder(), AlpacaEncoder(codec: .json), AlpacaEncoder(codec: .msgpack)]
-        let hub = FeedHub(market: market, encoders: encoders, start: clock.anchorMarketTime, options: configuration.hub)
+        let hub = FeedHub(market: market, encoders: encoders, start: sessionStart, options: configuration.hub)
         let registry = ConnectionRegistry()
         let polygon = PolygonEndpoint(hub: hub, registry: registry, configuration: configuration)
         let alpaca = AlpacaEndpoint(hub: hub, registry: registry, configuration: configuration)
         let logger = self.logger
 
-        let router = Router()
+        let router = Router(context: ServerRequestContext.self)
+        if configuration.control.enabled {
+            let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, logger: logger)
+            router.add(middleware: ControlAccessMiddleware(token: configuration.control.token))
+            ControlRoutes.register(on: router, plane: plane)
+        }
         router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the
         // clock's anchor (a load client turns event times into real due times with it).
-        let clockFields = #""speed":"\#(clock.speed)","clockAnchorMarketNs":\#(clock.anchorMarketTime.nanoseconds),"#
-            + #""clockAnchorWallNs":\#(clock.anchorWallTime.nanoseconds)"#
         router.get("/stats") { _, _ -> String in
+            let c = clock.snapshot
+            let clockFields = #""speed":"\#(c.running)","paused":\#(c.paused),"clockAnchorMarketNs":\#(c.clock.anchorMarketTime.nanoseconds),"#
+                + #""clockAnchorWallNs":\#(c.clock.anchorWallTime.nanoseconds)"#
             let s = await hub.stats
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
                 + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#

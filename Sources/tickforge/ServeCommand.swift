@@ -54,6 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("alpaca-feeds"), help: "Alpaca feeds the keys are entitled to, e.g. iex,test; auth on others gets error 409 (env TICKFORGE_ALPACA_FEEDS). Default: all.")
     var alpacaFeeds: String?
 
+    @Option(name: .customLong("scenario"), help: ArgumentHelp("Load a scenario script (YAML or JSON) at startup; repeatable, in order (env TICKFORGE_SCENARIOS, comma-separated). See examples/scenarios/.", valueName: "file"))
+    var scenarios: [String] = []
+
+    @Option(name: .customLong("control"), help: "The control API under /control: on or off (env TICKFORGE_CONTROL). Default: on, for loopback peers only unless --control-token is set.")
+    var control: String?
+
+    @Option(name: .customLong("control-token"), help: "Require 'Authorization: Bearer <token>' on the control API and let peers beyond loopback use it (env TICKFORGE_CONTROL_TOKEN). Default: none.")
+    var controlToken: String?
+
     func run() async throws {
         let resolved = try market.resolve()
         func env(_ name: String) -> String? { MarketOptions.environment(name) }
@@ -93,6 +102,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
             config.alpacaEntitledFeeds = feeds
         }
+        switch (control ?? env("TICKFORGE_CONTROL"))?.lowercased() {
+        case nil, "on": config.control.enabled = true
+        case "off": config.control.enabled = false
+        case let other?: throw CLIError("--control takes on or off, got '\(other)'")
+        }
+        config.control.token = controlToken ?? env("TICKFORGE_CONTROL_TOKEN")
+        if let token = config.control.token, token.isEmpty || token.contains(where: { $0.isWhitespace }) {
+            throw CLIError("--control-token must be a non-empty token without spaces")
+        }
+        let scriptFiles = scenarios + (env("TICKFORGE_SCENARIOS")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? [])
+        for file in scriptFiles {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("cannot read scenario script '\(file)': check the path (examples are under examples/scenarios/)")
+            }
+            config.scripts.append(.init(name: file, text: String(decoding: data, as: UTF8.self)))
+        }
         if let n = config.maxConnectionsPerKey, n < 1 { throw CLIError("--max-connections-per-key must be at least 1") }
         guard config.authTimeoutSeconds > 0, config.flushIntervalMilliseconds > 0 else { throw CLIError("timeouts and intervals must be positive") }
 
@@ -101,8 +126,13 @@ struct ServeCommand: AsyncParsableCommand {
         let server = TickforgeServer(configuration: config, logger: logger)
         let symbols = resolved.symbols
         let finalConfig = config
-        let services = server.services { port in
-            Banner.print(host: finalConfig.host, port: port, symbols: symbols, configuration: finalConfig)
+        let services: [any Service]
+        do {
+            services = try server.services { port in
+                Banner.print(host: finalConfig.host, port: port, symbols: symbols, configuration: finalConfig)
+            }
+        } catch let error as TickforgeServer.ScriptError {
+            throw CLIError(error.description)
         }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
@@ -144,9 +174,13 @@ enum Banner {
           symbols (wildcard):      \(shown)\(configuration.market.universe.isOpen ? " — any other ticker also trades" : "")
           market hours:            \(configuration.market.marketHours.rawValue)    speed: \(configuration.speed)    seed: \(configuration.market.seed)
           API keys:                \(configuration.apiKeys == nil ? "any key is accepted" : "\(configuration.apiKeys!.count) accepted")
+          control API:             \(controlLine(host: host, port: port, configuration: configuration))
 
         Try it:
           \(selfCommand()) tail ws://\(host):\(port)/stocks --key demo --subscribe T.AAPL,Q.AAPL
+
+        Scenarios (halt, gap, push a tick, force the session open):
+          \(selfCommand()) ctl --url http://\(host):\(port) halt AAPL --for 2m
 
         Python (massive / polygon-api-client):
           from massive import WebSocketClient   # or: from polygon import WebSocketClient
@@ -161,5 +195,11 @@ enum Banner {
         """
         Swift.print(text)
         fflushStdout()
+    }
+
+    private static func controlLine(host: String, port: Int, configuration: ServerConfiguration) -> String {
+        guard configuration.control.enabled else { return "off" }
+        let scripts = configuration.scripts.isEmpty ? "" : "    scripts loaded: \(configuration.scripts.count)"
+        return "http://\(host):\(port)/control  (" + (configuration.control.token == nil ? "loopback peers only" : "bearer token required") + ")" + scripts
     }
 }

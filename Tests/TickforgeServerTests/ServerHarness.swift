@@ -30,7 +30,7 @@ final class RunningServer: Sendable {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let services = TickforgeServer(configuration: config, logger: logger).services { continuation.yield($0) }
+        let services = try TickforgeServer(configuration: config, logger: logger).services { continuation.yield($0) }
         let group = ServiceGroup(services: services, logger: logger)
         let task = Task { try await group.run() }
         var port = 0

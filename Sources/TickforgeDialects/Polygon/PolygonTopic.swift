@@ -13,7 +13,8 @@ public struct PolygonTopic: Hashable, Sendable, CustomStringConvertible {
             case .quotes: .quotes
             case .secondAggregates: .secondBars
             case .minuteAggregates: .minuteBars
-            case .luld, .imbalances: nil
+            case .luld: .lulds
+            case .imbalances: nil
             }
         }
     }

@@ -46,6 +46,13 @@ public final class Market {
     public func ticker(of id: SymbolID) -> String { tapes[Int(id)].profile.ticker }
     public var symbolCount: Int { tapes.count }
 
+    /// The session phase of the whole market at an instant, after any forced `session`.
+    public func sessionPhase(at t: Timestamp) -> SessionPhase {
+        // A forced session acts on every tape alike: ask any one (the universe's first, if none yet).
+        if tapes.isEmpty, let first = universe.symbols.first { _ = symbolID(for: first) }
+        return tapes.first?.sessionPhase(at: t) ?? IntradayProfile(mode: configuration.marketHours).shape(date: NewYorkTime.date(of: t), minuteOfDay: NewYorkTime.minuteOfDay(of: t)).phase
+    }
+
     /// Events of several symbols in `window`, merged in time order (ties keep the order of `ids`).
     public func events(for ids: [SymbolID], in window: Range<Timestamp>, kinds: EventKinds = .all) -> [MarketEvent] {
         var out: [MarketEvent] = []

@@ -49,6 +49,12 @@ public final class SymbolTape {
         return state.startLevel + fraction * (state.endLevel - state.startLevel)
     }
 
+    /// The session phase at an instant, after any forced `session` scenario.
+    public func sessionPhase(at t: Timestamp) -> SessionPhase {
+        guard let fx = effects else { return path.minute(t.minuteIndex).shape.phase }
+        return phase(at: t, fx)
+    }
+
     /// What minute `M` adds up to, at a bounded cost: its trades are generated only when there are
     /// few of them, or when a scenario changes course inside it. The trades `appendMinute` emits
     /// for `M` realise it exactly.
@@ -62,6 +68,12 @@ public final class SymbolTape {
     /// Appends minute `M`'s events, in time order, to `out`. Bars of minute M are stamped at the
     /// minute's end, so they belong with events at or after `M + 1`'s start.
     public func appendMinute(_ M: Int64, kinds: EventKinds, into out: inout [MarketEvent]) {
+        appendMinute(M, kinds: kinds, into: &out, annotated: true)
+    }
+
+    /// `annotated: false` leaves out corrections and cancels, which look up the trades they
+    /// name: a lookup must not look itself up again.
+    func appendMinute(_ M: Int64, kinds: EventKinds, into out: inout [MarketEvent], annotated: Bool) {
         let fx = effects
         // Price bands come first: they read the minutes before, and leave no trace on this one.
         let bands = kinds.contains(.lulds) ? luldBands(minute: M) : []
@@ -73,7 +85,8 @@ public final class SymbolTape {
                 catchUpDay(to: M)
                 dayTotals = day
             }
-            minute.emit(kinds: kinds, annotations: bands + annotations(M, fx, kinds: kinds), into: &out, day: &dayTotals, tape: self)
+            let notes = annotated ? annotations(M, fx, kinds: kinds) : []
+            minute.emit(kinds: kinds, annotations: bands + notes, into: &out, day: &dayTotals, tape: self)
             if !kinds.isDisjoint(with: .needingDayTotals) { day = dayTotals; day.nextMinute = M + 1 }
             return
         }
@@ -92,7 +105,7 @@ public final class SymbolTape {
                 day.nextMinute = M + 1
             }
         }
-        let extra = bands + (fx.map { annotations(M, $0, kinds: kinds) } ?? [])
+        let extra = bands + (annotated ? fx.map { annotations(M, $0, kinds: kinds) } ?? [] : [])
         if !extra.isEmpty { Self.merge(extra, into: &out, from: start) }
     }
 

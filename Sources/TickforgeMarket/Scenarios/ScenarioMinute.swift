@@ -343,7 +343,7 @@ extension SymbolTape {
     public func trade(id: Int64) -> Trade? {
         let M = id >> MinuteTicks.sequenceShift
         var events: [MarketEvent] = []
-        appendMinute(M, kinds: .trades, into: &events)
+        appendMinute(M, kinds: .trades, into: &events, annotated: false)
         for case .trade(let t) in events where t.id == id { return t }
         return nil
     }

@@ -53,11 +53,11 @@ public struct ScenarioTimeline: Sendable, Equatable {
     public func entry(_ id: String) -> Scenario? { entries.first { $0.id == id } }
 
     /// The entries that act on `ticker`: its own and the market-wide ones, by start time (ties in
-    /// the order they were added).
+    /// the order they were added). A lasting entry ended before it began acts on nothing.
     public func entries(for ticker: String) -> [Scenario] {
         let t = Universe.normalize(ticker)
         return entries.enumerated()
-            .filter { $0.element.symbol == nil || $0.element.symbol == t }
+            .filter { ($0.element.symbol == nil || $0.element.symbol == t) && ($0.element.isPointEvent || $0.element.end != $0.element.start) }
             .sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }
             .map(\.element)
     }

@@ -52,14 +52,14 @@ public enum SystemTime {
 ///
 /// It is a value type: the owner (the generator loop) holds it and nothing else mutates it.
 public struct MarketClock: Sendable {
-    public let speed: ClockSpeed
+    public private(set) var speed: ClockSpeed
     /// Market time at the anchor.
     public private(set) var anchorMarketTime: Timestamp
     /// Monotonic real time at the anchor.
-    private let anchorReal: Int64
+    private var anchorReal: Int64
     /// Wall-clock time at the anchor. With it a client can tell when an event was due in real
     /// time, `anchorWallTime + (t − anchorMarketTime) / speed`, and so measure feed latency at any speed.
-    public let anchorWallTime: Timestamp
+    public private(set) var anchorWallTime: Timestamp
     /// Current market time in stepped mode.
     private var steppedNow: Timestamp
 
@@ -75,6 +75,15 @@ public struct MarketClock: Sendable {
         anchorMarketTime = startTime
         anchorReal = realNow
         steppedNow = startTime
+    }
+
+    /// Carries on from market time `at` at a new speed (0 holds time still), from this real instant.
+    public mutating func reanchor(at market: Timestamp, speed: ClockSpeed, realNow: Int64 = SystemTime.monotonicNanoseconds()) {
+        self.speed = speed
+        anchorMarketTime = market
+        anchorReal = realNow
+        anchorWallTime = SystemTime.now()
+        steppedNow = market
     }
 
     public var isStepped: Bool { speed == .max }

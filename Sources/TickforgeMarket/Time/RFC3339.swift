@@ -39,6 +39,9 @@ public enum RFC3339 {
         }
     }
 
+    /// The years Tickforge reads.
+    public static let years = 1970...2200
+
     static func parts(_ text: String) -> Parts? {
         let s = Array(text.utf8)
         func num(_ from: Int, _ len: Int) -> Int? {
@@ -52,7 +55,8 @@ public enum RFC3339 {
         }
         guard s.count >= 10, let y = num(0, 4), s[4] == 45, let mo = num(5, 2), s[7] == 45, let d = num(8, 2) else { return nil }
         let date = CivilDate(year: y, month: mo, day: d)
-        guard date.isValid else { return nil }
+        // Nanoseconds since 1970 in an Int64 reach 2262; the market's calendars start in 1970.
+        guard date.isValid, Self.years.contains(y) else { return nil }
         if s.count == 10 { return Parts(date: date, secondOfDay: nil) }
         guard s.count >= 16, s[10] == 84 || s[10] == 116 || s[10] == 32, let h = num(11, 2), s[13] == 58,
               let mi = num(14, 2), h < 24, mi < 60 else { return nil }

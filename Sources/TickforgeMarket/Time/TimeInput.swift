@@ -9,7 +9,7 @@
 /// Dates and times that do not exist (30 February, 24:00, 09:61) are refused, never rolled over.
 public enum TimeInput {
     /// The forms accepted, for error messages and help texts.
-    public static let forms = "an RFC 3339 instant such as 2026-11-23T09:30:00-05:00 (or …Z), a New York time such as 2026-11-23T09:30, or a date such as 2026-11-23 (New York midnight)"
+    public static let forms = "an RFC 3339 instant such as 2026-11-23T09:30:00-05:00 (or …Z), a New York time such as 2026-11-23T09:30, or a date such as 2026-11-23 (New York midnight), in the years 1970–2200"
 
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public var text: String

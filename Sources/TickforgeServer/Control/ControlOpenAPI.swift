@@ -1,0 +1,1673 @@
+/// The control API's OpenAPI 3.1 document, served at `GET /control/openapi.json`. A copy of
+/// `docs/control-openapi.json`, which a test keeps equal to it.
+enum ControlOpenAPI {
+    static let document = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Tickforge control API",
+    "version": "0.5.0",
+    "description": "Scenarios on the market's timeline and the market clock. Every scenario is stamped with the market time it takes effect at, so nothing already sent changes and `GET /control/timeline` reproduces the session. Loopback peers only, unless the server was started with `--control-token`."
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8765"
+    }
+  ],
+  "components": {
+    "securitySchemes": {
+      "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Needed when the server was started with --control-token (TICKFORGE_CONTROL_TOKEN)."
+      }
+    },
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "string"
+          }
+        }
+      },
+      "ScenarioRequest": {
+        "oneOf": [
+          {
+            "title": "halt",
+            "description": "Trading stops, quotes are flagged, then a reopening print with the listing market's condition.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "halt"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "reason": {
+                "enum": [
+                  "LUDP",
+                  "T1",
+                  "H10",
+                  "M"
+                ],
+                "description": "Default: `LUDP` for Nasdaq-listed symbols (tape C), `M` for the rest."
+              },
+              "reopenPercent": {
+                "type": "number",
+                "minimum": -90,
+                "maximum": 1000,
+                "description": "How far from the last price the reopening print is."
+              }
+            },
+            "required": [
+              "kind",
+              "symbol"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "resume",
+            "description": "Ends the symbol's halts in force at `at` (early).",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "resume"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              }
+            },
+            "required": [
+              "kind",
+              "symbol"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "gap",
+            "description": "The path moves by `percent` or to `price` (exactly one) and carries on from there.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "gap"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "percent": {
+                "type": "number",
+                "minimum": -99,
+                "maximum": 10000
+              },
+              "price": {
+                "type": "number",
+                "minimum": 0.0001,
+                "maximum": 10000000
+              }
+            },
+            "required": [
+              "kind",
+              "symbol"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "volatility",
+            "description": "Price moves grow by this factor.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "volatility"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "multiplier": {
+                "type": "number",
+                "minimum": 0.01,
+                "maximum": 100
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "multiplier"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "liquidity",
+            "description": "Trades and quotes come this many times as often.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "liquidity"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "multiplier": {
+                "type": "number",
+                "minimum": 0.01,
+                "maximum": 100
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "multiplier"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "burst",
+            "description": "Liquidity ×10 (or `multiplier`) for 10 s (or `for`).",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "burst"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "multiplier": {
+                "type": "number",
+                "minimum": 0.01,
+                "maximum": 100
+              }
+            },
+            "required": [
+              "kind",
+              "symbol"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "trend",
+            "description": "A steady drift.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "trend"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "percentPerHour": {
+                "type": "number",
+                "minimum": -99,
+                "maximum": 1000
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "percentPerHour"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "stale",
+            "description": "The symbol sends nothing at all, and no status says why.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "stale"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              }
+            },
+            "required": [
+              "kind",
+              "symbol"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "session",
+            "description": "The whole market in a forced phase, or back to a mode.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "session"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "examples": [
+                      "5m"
+                    ]
+                  },
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 31622400
+                  }
+                ],
+                "description": "How long it lasts (`500ms`, `90s`, `5m`, `1h`, `2d`, or seconds), up to a year. Absent: until it is ended."
+              },
+              "phase": {
+                "enum": [
+                  "open",
+                  "closed",
+                  "pre",
+                  "after",
+                  "calendar",
+                  "always-open"
+                ]
+              }
+            },
+            "required": [
+              "kind",
+              "phase"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "push",
+            "description": "One exact trade (`price`, `size` required) or quote (`bid`, `ask` required), delivered as given and counted in bars.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "push"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "event": {
+                "enum": [
+                  "trade",
+                  "quote"
+                ]
+              },
+              "price": {
+                "type": "number",
+                "minimum": 0.0001,
+                "maximum": 10000000
+              },
+              "size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000
+              },
+              "exchange": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 255
+              },
+              "conditions": {
+                "type": "array",
+                "maxItems": 4,
+                "items": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 255
+                }
+              },
+              "bid": {
+                "type": "number",
+                "minimum": 0.0001,
+                "maximum": 10000000
+              },
+              "ask": {
+                "type": "number",
+                "minimum": 0.0001,
+                "maximum": 10000000
+              },
+              "bidSize": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000
+              },
+              "askSize": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000
+              },
+              "bidExchange": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 255
+              },
+              "askExchange": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 255
+              },
+              "moveMarket": {
+                "type": "boolean",
+                "description": "Also move the path to the pushed price."
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "event"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "cancel",
+            "description": "Alpaca's cancel (`x`) of an earlier trade. Polygon's stream has none.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "cancel"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "tradeId": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9]+$"
+                  },
+                  {
+                    "type": "integer",
+                    "minimum": 1
+                  }
+                ],
+                "description": "The id of an earlier trade of the symbol (Alpaca's `i`)."
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "tradeId"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "correction",
+            "description": "Alpaca's correction (`c`) of an earlier trade: a new `price`, `size`, or both.",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "correction"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "tradeId": {
+                "oneOf": [
+                  {
+                    "type": "string",
+                    "pattern": "^[0-9]+$"
+                  },
+                  {
+                    "type": "integer",
+                    "minimum": 1
+                  }
+                ],
+                "description": "The id of an earlier trade of the symbol (Alpaca's `i`)."
+              },
+              "price": {
+                "type": "number",
+                "minimum": 0.0001,
+                "maximum": 10000000
+              },
+              "size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "tradeId"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "title": "limit",
+            "description": "Drives the price to its LULD band in 10 s, holds it 15 s, then a 5-minute LUDP pause (`<id>-pause`).",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "const": "limit"
+              },
+              "id": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{1,40}$",
+                "description": "Optional; given as `s1`, `s2`, … when absent."
+              },
+              "at": {
+                "type": "string",
+                "description": "When it takes effect: an instant (see `jumpTo`), or relative to now (or to a script's `start`) such as `+30s`, `+5m`. Absent: now. Never before the market's current time.",
+                "examples": [
+                  "+30s"
+                ]
+              },
+              "endedAt": {
+                "type": "string",
+                "description": "When a scenario of a saved timeline was ended early (scripts write it).",
+                "examples": [
+                  "2026-11-23T15:59:30-05:00"
+                ]
+              },
+              "symbol": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 16,
+                "description": "A ticker of the market's universe.",
+                "examples": [
+                  "AAPL"
+                ]
+              },
+              "direction": {
+                "enum": [
+                  "up",
+                  "down"
+                ]
+              }
+            },
+            "required": [
+              "kind",
+              "symbol",
+              "direction"
+            ],
+            "additionalProperties": false
+          }
+        ]
+      },
+      "Scenario": {
+        "type": "object",
+        "required": [
+          "id",
+          "kind",
+          "at",
+          "state"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "symbol": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string"
+          },
+          "for": {
+            "type": "string"
+          },
+          "until": {
+            "type": "string"
+          },
+          "endedAt": {
+            "type": "string"
+          },
+          "state": {
+            "enum": [
+              "scheduled",
+              "active",
+              "ended"
+            ]
+          }
+        },
+        "additionalProperties": true,
+        "description": "A scenario as stored: its request's fields with `at` absolute, `until` its end, and `state` now."
+      },
+      "Script": {
+        "type": "object",
+        "required": [
+          "steps"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "start": {
+            "type": "string",
+            "description": "What relative `at`s count from; default: when the script is loaded.",
+            "examples": [
+              "2026-11-23T15:59:30-05:00"
+            ]
+          },
+          "steps": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "$ref": "#/components/schemas/ScenarioRequest"
+            }
+          }
+        }
+      },
+      "State": {
+        "type": "object",
+        "required": [
+          "marketTime",
+          "speed",
+          "paused",
+          "phase",
+          "forcedSession",
+          "marketHours",
+          "scenarios",
+          "connections",
+          "version"
+        ],
+        "properties": {
+          "marketTime": {
+            "type": "string"
+          },
+          "speed": {
+            "type": "string"
+          },
+          "paused": {
+            "type": "boolean"
+          },
+          "phase": {
+            "enum": [
+              "closed",
+              "pre-market",
+              "regular",
+              "after-hours"
+            ]
+          },
+          "forcedSession": {
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "enum": [
+                  "open",
+                  "closed",
+                  "pre",
+                  "after",
+                  "calendar",
+                  "always-open"
+                ]
+              }
+            ]
+          },
+          "marketHours": {
+            "enum": [
+              "always-open",
+              "calendar"
+            ]
+          },
+          "scenarios": {
+            "type": "object",
+            "required": [
+              "scheduled",
+              "active",
+              "ended"
+            ],
+            "properties": {
+              "scheduled": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "active": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          },
+          "connections": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "version": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  "security": [
+    {},
+    {
+      "bearer": []
+    }
+  ],
+  "paths": {
+    "/control/scenarios": {
+      "get": {
+        "operationId": "listScenarios",
+        "summary": "Every scenario of the session, with its state.",
+        "responses": {
+          "200": {
+            "description": "The scenarios.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "scenarios"
+                  ],
+                  "properties": {
+                    "scenarios": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Scenario"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "operationId": "addScenario",
+        "summary": "Adds a scenario (a `resume` ends halts instead).",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ScenarioRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The stored scenario, with its id.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Scenario"
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "A resume: the halts it ended.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "resumed"
+                  ],
+                  "properties": {
+                    "resumed": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Scenario"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "A resume with no halt in force, an id already taken, or a session at its size limit.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The change could not be stamped before the feed moved on; try again.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is not valid: `error` names the field and what was expected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is over 1 MB.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/scenarios/{id}": {
+      "delete": {
+        "operationId": "endScenario",
+        "summary": "Ends a scenario at the current market time.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The scenario, ended.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Scenario"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No scenario has this id.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "It happened at one instant (a push, cancel or correction).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/reset": {
+      "post": {
+        "operationId": "reset",
+        "summary": "Ends every scenario; the market is the seed's again from now (a price may jump back).",
+        "responses": {
+          "200": {
+            "description": "How many it ended.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "ended"
+                  ],
+                  "properties": {
+                    "ended": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/timeline": {
+      "get": {
+        "operationId": "timeline",
+        "summary": "The session as a script, at absolute market times: load it into a server with the same seed and `--start` to reproduce the run.",
+        "responses": {
+          "200": {
+            "description": "The script.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Script"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/scripts": {
+      "post": {
+        "operationId": "loadScript",
+        "summary": "Loads a script: every step, or none if one is not valid.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Script"
+              }
+            },
+            "application/yaml": {
+              "schema": {
+                "$ref": "#/components/schemas/Script"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "What each step did.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "loaded"
+                  ],
+                  "properties": {
+                    "loaded": {
+                      "type": "array"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "A resume with no halt in force, or an id already taken.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The change could not be stamped before the feed moved on; try again.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is not valid: `error` names the field and what was expected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is over 1 MB.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/state": {
+      "get": {
+        "operationId": "state",
+        "summary": "The market clock, the session phase and what is going on.",
+        "responses": {
+          "200": {
+            "description": "The state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/State"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/clock": {
+      "post": {
+        "operationId": "clock",
+        "summary": "Sets the speed, pauses, resumes, or jumps forward.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "speed"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "speed": {
+                        "oneOf": [
+                          {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "maximum": 1000000
+                          },
+                          {
+                            "const": "max"
+                          }
+                        ]
+                      }
+                    }
+                  },
+                  {
+                    "type": "object",
+                    "required": [
+                      "pause"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "pause": {
+                        "const": true
+                      }
+                    }
+                  },
+                  {
+                    "type": "object",
+                    "required": [
+                      "resume"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "resume": {
+                        "const": true
+                      }
+                    }
+                  },
+                  {
+                    "type": "object",
+                    "required": [
+                      "jumpTo"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "jumpTo": {
+                        "type": "string",
+                        "description": "RFC 3339 (`2026-11-23T15:59:30-05:00`), a New York time without offset (`2026-11-23T15:59:30`), or a date (New York midnight); years 1970–2200.",
+                        "examples": [
+                          "2026-11-23T15:59:30-05:00"
+                        ]
+                      }
+                    }
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The state after the change.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/State"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is not valid: `error` names the field and what was expected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is over 1 MB.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document.",
+        "responses": {
+          "200": {
+            "description": "The OpenAPI document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+"""#
+}

@@ -1,0 +1,160 @@
+import Logging
+import TickforgeFeed
+import TickforgeMarket
+
+/// What the control API does, behind its routes: it stamps each scenario change with the market
+/// time it takes effect at, keeps the session's `ScenarioBook`, hands each new timeline to the
+/// hub, and steers the clock.
+actor ControlPlane {
+    private var book: ScenarioBook
+    private let hub: FeedHub
+    private let clock: FeedClock
+    private let registry: ConnectionRegistry
+    private let configuration: MarketConfiguration
+    /// A market of the plane's own, for the session phase `state` reports.
+    private let market: Market
+    private let logger: Logger
+
+    init(book: ScenarioBook, configuration: MarketConfiguration, hub: FeedHub, clock: FeedClock, registry: ConnectionRegistry, logger: Logger) {
+        self.book = book
+        self.configuration = configuration
+        self.hub = hub
+        self.clock = clock
+        self.registry = registry
+        self.logger = logger
+        market = Market(configuration: configuration, timeline: book.timeline)
+    }
+
+    // MARK: scenarios
+
+    func add(_ request: JSONValue) async throws(ControlError) -> (status: Int, body: JSONValue) {
+        let (change, now) = try await change { book, now throws(ControlError) in try book.apply(request, now: now) }
+        if case .added(let s) = change { log("scenario added", s) }
+        return (change.isAddition ? 201 : 200, change.json(now: now))
+    }
+
+    func load(script: JSONValue) async throws(ControlError) -> JSONValue {
+        let (changes, now) = try await change { book, now throws(ControlError) in try book.load(script: script, now: now) }
+        logger.info("script loaded", metadata: ["steps": "\(changes.count)"])
+        return .object(["loaded": .array(changes.map { $0.json(now: now) })])
+    }
+
+    func end(_ id: String) async throws(ControlError) -> JSONValue {
+        let (scenario, now) = try await change { book, now throws(ControlError) in try book.end(id, now: now) }
+        log("scenario ended", scenario)
+        return ScenarioJSON.object(scenario, now: now)
+    }
+
+    func reset() async throws(ControlError) -> JSONValue {
+        let (ended, _) = try await change { book, now throws(ControlError) in book.reset(now: now) }
+        logger.info("scenarios reset", metadata: ["ended": "\(ended)"])
+        return .object(["ended": .number(Double(ended))])
+    }
+
+    func list() async -> JSONValue { book.list(now: await now()) }
+
+    func script() -> JSONValue { book.script() }
+
+    /// Applies one change to a copy of the book at the earliest instant nothing was released at,
+    /// and hands the timeline to the hub; if the feed released past that instant meanwhile, the
+    /// change is stamped again a little later, so nothing already sent can change.
+    private func change<R>(_ body: (inout ScenarioBook, Timestamp) throws(ControlError) -> R) async throws(ControlError) -> (R, Timestamp) {
+        for _ in 0..<20 {
+            let now = await now()
+            var next = book
+            let result = try body(&next, now)
+            if next.timeline == book.timeline { return (result, now) }
+            if await hub.apply(next.timeline, changingFrom: now) {
+                book = next
+                market.timeline = next.timeline
+                return (result, now)
+            }
+        }
+        throw ControlError(503, "the feed kept moving past the instant this change was stamped at; try again")
+    }
+
+    /// The market time a change takes effect at: the clock's, and always after what the feed
+    /// has released.
+    private func now() async -> Timestamp {
+        let released = await hub.releasedThrough
+        return max(clock.now, released + 1)
+    }
+
+    private func log(_ message: Logger.Message, _ s: Scenario) {
+        logger.info(message, metadata: [
+            "id": "\(s.id)", "symbol": "\(s.symbol ?? "*")",
+            "at": "\(RFC3339.format(s.start))", "until": "\(s.end.map(RFC3339.format) ?? "-")",
+        ])
+    }
+
+    // MARK: state and clock
+
+    func state() async -> JSONValue {
+        let snapshot = clock.snapshot
+        let now = snapshot.clock.now()
+        let forced = book.timeline.entries.last { e in
+            guard case .session = e.kind else { return false }
+            return e.isActive(at: now)
+        }
+        var forcedText: JSONValue = .null
+        if let forced, case .session(let o) = forced.kind { forcedText = .string(o.rawValue) }
+        let counts = book.counts(now: now)
+        return .object([
+            "marketTime": .string(RFC3339.format(now)),
+            "speed": .string(snapshot.running.description),
+            "paused": .bool(snapshot.paused),
+            "phase": .string(market.sessionPhase(at: now).description),
+            "forcedSession": forcedText,
+            "marketHours": .string(configuration.marketHours.rawValue),
+            "scenarios": .object([
+                "scheduled": .number(Double(counts[.scheduled] ?? 0)),
+                "active": .number(Double(counts[.active] ?? 0)),
+                "ended": .number(Double(counts[.ended] ?? 0)),
+            ]),
+            "connections": .number(Double(await registry.count)),
+            "version": .string(TickforgeVersion.current),
+        ])
+    }
+
+    /// `{"speed": N}`, `{"pause": true}`, `{"resume": true}` or `{"jumpTo": T}`: one at a time.
+    func clock(_ request: JSONValue) async throws(ControlError) -> JSONValue {
+        let expected = #"one of {"speed": 10}, {"speed": "max"}, {"pause": true}, {"resume": true}, {"jumpTo": "2026-11-23T15:59:30-05:00"}"#
+        guard case .object(let object) = request, object.count == 1, let (field, value) = object.first else {
+            throw ControlError(400, "expected \(expected)")
+        }
+        switch (field, value) {
+        case ("speed", .number(let n)) where n > 0 && n <= 1_000_000:
+            clock.setSpeed(.multiplier(n))
+        case ("speed", .string(let s)) where ClockSpeed(parsing: s) != nil:
+            clock.setSpeed(ClockSpeed(parsing: s)!)
+        case ("speed", _):
+            throw ControlError.field("speed", "a positive number of market seconds per real second (up to 1000000), or \"max\"", got: value)
+        case ("pause", .bool(true)):
+            clock.pause()
+        case ("resume", .bool(true)):
+            clock.resume()
+        case ("pause", _), ("resume", _):
+            throw ControlError.field(field, "true", got: value)
+        case ("jumpTo", .string(let text)):
+            let target: Timestamp
+            do { target = try TimeInput.parse(text) } catch { throw ControlError(400, "field 'jumpTo': \(error)") }
+            let now = await now()
+            guard target > now else {
+                throw ControlError(400, "field 'jumpTo': \(RFC3339.format(target)) is not after the market's current time \(RFC3339.format(now)); the clock only jumps forward")
+            }
+            // The hub first: the loop then never releases what lies between.
+            await hub.jump(to: target)
+            _ = clock.jump(to: target)
+            logger.info("clock jumped", metadata: ["to": "\(RFC3339.format(target))"])
+        case ("jumpTo", _):
+            throw ControlError.field("jumpTo", TimeInput.forms, got: value)
+        default:
+            throw ControlError(400, "field '\(field)': not a clock setting; expected \(expected)")
+        }
+        return await state()
+    }
+}
+
+extension ScenarioBook.Change {
+    var isAddition: Bool { if case .added = self { true } else { false } }
+}

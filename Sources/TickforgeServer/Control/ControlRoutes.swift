@@ -1,0 +1,62 @@
+import Hummingbird
+import NIOCore
+
+/// The control API's routes under `/control`, described by `ControlOpenAPI.document`.
+enum ControlRoutes {
+    /// Largest request body: a script of thousands of steps fits well within it.
+    static let maxBodyBytes = 1 << 20
+
+    static func register(on router: Router<ServerRequestContext>, plane: ControlPlane) {
+        let control = router.group("/control")
+        control.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: ControlOpenAPI.document)))
+        }
+        control.post("scenarios") { request, _ in
+            let body = try await json(request)
+            let (status, answer) = try await plane.add(body)
+            return respond(status, answer)
+        }
+        control.get("scenarios") { _, _ in respond(200, await plane.list()) }
+        control.delete("scenarios/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            return respond(200, try await plane.end(id))
+        }
+        control.post("reset") { _, _ in respond(200, try await plane.reset()) }
+        control.get("timeline") { _, _ in respond(200, await plane.script()) }
+        control.post("scripts") { request, _ in
+            let bytes = try await body(request)
+            let script = try ScenarioScript.parse(bytes, contentType: request.headers[.contentType])
+            return respond(200, try await plane.load(script: script))
+        }
+        control.get("state") { _, _ in respond(200, await plane.state()) }
+        control.post("clock") { request, _ in
+            let body = try await json(request)
+            return respond(200, try await plane.clock(body))
+        }
+    }
+
+    static func respond(_ status: Int, _ value: JSONValue) -> Response {
+        Response(
+            status: .init(code: status),
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: value.encoded() + "\n"))
+        )
+    }
+
+    private static func body(_ request: Request) async throws -> [UInt8] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        return Array(buffer.readableBytesView)
+    }
+
+    private static func json(_ request: Request) async throws -> JSONValue {
+        try JSONValue.parse(try await body(request))
+    }
+}
+
+extension ControlError: HTTPResponseError {
+    public var status: HTTPResponse.Status { .init(code: code) }
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        ControlRoutes.respond(code, .object(["error": .string(message)]))
+    }
+}
