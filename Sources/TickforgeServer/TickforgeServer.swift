@@ -49,14 +49,24 @@ public struct TickforgeServer: Sendable {
     /// The services to run in a `ServiceGroup`. Throws `ScriptError` when a startup script is not
     /// valid.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
-        let clock = FeedClock(MarketClock(start: configuration.start, speed: configuration.speed))
+        var scripts: [(name: String, value: JSONValue)] = []
+        for script in configuration.scripts {
+            do {
+                scripts.append((script.name, try ScenarioScript.parse(Array(script.text.utf8), name: script.name)))
+            } catch {
+                throw ScriptError(description: "scenario script \(script.name): \(error.message)")
+            }
+        }
+        // Without --start, a first script that names its `start` (a saved timeline does) starts
+        // the market there, so that `serve --scenario session.json` serves that session again.
+        let start = configuration.start ?? scripts.first.flatMap { ScenarioBook.start(of: $0.value) }
+        let clock = FeedClock(MarketClock(start: start, speed: configuration.speed))
         let sessionStart = clock.snapshot.clock.anchorMarketTime
         // Startup scripts are on the timeline before the first event is made.
         var book = ScenarioBook(configuration: configuration.market, sessionStart: sessionStart)
-        for script in configuration.scripts {
+        for script in scripts {
             do {
-                let value = try ScenarioScript.parse(Array(script.text.utf8), name: script.name)
-                _ = try book.load(script: value, now: sessionStart)
+                _ = try book.load(script: script.value, now: sessionStart)
             } catch {
                 throw ScriptError(description: "scenario script \(script.name): \(error.message)")
             }

@@ -18,6 +18,9 @@ struct CtlCommand: AsyncParsableCommand {
             List.self, Remove.self, Reset.self, Timeline.self, Run.self, Clock.self, State.self,
         ]
     )
+
+    /// `--url`, `--token` and `--json` may come before the subcommand or after it.
+    @OptionGroup var options: CtlOptions
 }
 
 /// Where the server is, and how to show its answers.
@@ -30,6 +33,15 @@ struct CtlOptions: ParsableArguments {
 
     @Flag(help: "Print the server's JSON answer as it is.")
     var json = false
+
+    /// These options, with what was not given here taken from `outer` (the parent command's).
+    func over(_ outer: CtlOptions) -> CtlOptions {
+        var merged = self
+        merged.url = url ?? outer.url
+        merged.token = token ?? outer.token
+        merged.json = json || outer.json
+        return merged
+    }
 
     /// Sends a request and returns the JSON answer; an error answer becomes a `CLIError` in the
     /// server's words, with what to do.
@@ -111,7 +123,9 @@ extension ScenarioSubcommand {
 extension CtlCommand {
     struct Halt: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Halt a symbol: trading stops, statuses and LULD indicators go out, a reopening print on resume.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @OptionGroup var when: WhenOptions
         @Option(help: "LUDP (volatility pause), T1 (news pending), H10 (SEC), M (LULD pause, tapes A/B). Default: LUDP for Nasdaq-listed, M otherwise.")
@@ -129,7 +143,9 @@ extension CtlCommand {
 
     struct Resume: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "End a symbol's halt early.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Option(help: "When: +30s, or an instant. Default: now.") var at: String?
         func scenario() throws -> [String: Any] {
@@ -141,7 +157,9 @@ extension CtlCommand {
 
     struct Gap: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Move a symbol by a percentage (-8%) or to a price (180.50); the path carries on from there.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         // Captures "-8%", which would otherwise read as an option.
         @Argument(parsing: .allUnrecognized, help: "-8% or +5% for a percentage, 180.50 for a price.") var changes: [String] = []
@@ -163,7 +181,9 @@ extension CtlCommand {
 
     struct Volatility: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Make a symbol's price moves MULTIPLIER times larger.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "e.g. 3") var multiplier: Double
         @OptionGroup var when: WhenOptions
@@ -176,7 +196,9 @@ extension CtlCommand {
 
     struct Liquidity: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Make a symbol's trades and quotes MULTIPLIER times as frequent (0.1 for a thin market).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "e.g. 5, or 0.1") var multiplier: Double
         @OptionGroup var when: WhenOptions
@@ -189,7 +211,9 @@ extension CtlCommand {
 
     struct Burst: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "A burst of traffic on a symbol: liquidity ×10 for 10 s unless told otherwise.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Option(help: "Default: 10.") var multiplier: Double?
         @OptionGroup var when: WhenOptions
@@ -203,20 +227,26 @@ extension CtlCommand {
 
     struct Trend: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "A steady drift, in percent per hour (negative: down).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
-        @Argument(help: "Percent per hour, e.g. 2 or -1.5") var percentPerHour: Double
+        // Captures "-1.5", which would otherwise read as an option.
+        @Argument(parsing: .allUnrecognized, help: "Percent per hour, e.g. 2 or -1.5") var rates: [String] = []
         @OptionGroup var when: WhenOptions
         func scenario() throws -> [String: Any] {
+            guard rates.count == 1, let rate = Double(rates[0]) else { throw CLIError("trend takes SYMBOL PERCENT_PER_HOUR, e.g. trend AAPL 2 or trend AAPL -1.5") }
             var s = when.fields()
-            s["kind"] = "trend"; s["symbol"] = symbol; s["percentPerHour"] = percentPerHour
+            s["kind"] = "trend"; s["symbol"] = symbol; s["percentPerHour"] = rate
             return s
         }
     }
 
     struct Stale: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Silence a symbol: nothing at all is sent for it, and no status says why.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @OptionGroup var when: WhenOptions
         func scenario() throws -> [String: Any] {
@@ -228,7 +258,9 @@ extension CtlCommand {
 
     struct Limit: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Drive a symbol to its LULD band (up or down); after 15 s there, a 5-minute LUDP pause.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "up or down") var direction: String
         @Option(help: "When: +30s, or an instant. Default: now.") var at: String?
@@ -241,7 +273,9 @@ extension CtlCommand {
 
     struct Session: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Force the whole market's session: open, closed, pre, after; or back to calendar or always-open.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "open, closed, pre, after, calendar or always-open") var phase: String
         @OptionGroup var when: WhenOptions
         func scenario() throws -> [String: Any] {
@@ -256,7 +290,9 @@ extension CtlCommand {
             abstract: "Push one exact tick: push trade SYMBOL PRICE SIZE, or push quote SYMBOL BID ASK.",
             discussion: "It goes out as given on every dialect that subscribes to the symbol, and counts in bars."
         )
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "trade or quote") var event: String
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "trade: PRICE SIZE; quote: BID ASK") var values: [String]
@@ -297,7 +333,9 @@ extension CtlCommand {
 
     struct Cancel: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an earlier trade (Alpaca 'x'; Polygon's stream has no cancels).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "The trade's id (Alpaca 'i').") var tradeID: String
         @Option(help: "When: +30s, or an instant. Default: now.") var at: String?
@@ -310,7 +348,9 @@ extension CtlCommand {
 
     struct Correct: ScenarioSubcommand {
         static let configuration = CommandConfiguration(abstract: "Correct an earlier trade's price or size (Alpaca 'c'; Polygon's stream has no corrections).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The symbol.") var symbol: String
         @Argument(help: "The trade's id (Alpaca 'i').") var tradeID: String
         @Option(help: "The corrected price.") var price: Double?
@@ -327,7 +367,9 @@ extension CtlCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the session's scenarios and their states.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         func run() throws {
             let answer = try options.call("GET", "/control/scenarios")
             options.show(answer) { answer in
@@ -339,7 +381,9 @@ extension CtlCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "End a scenario now.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "Its id (ctl list shows them).") var id: String
         func run() throws {
             let encoded = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
@@ -350,7 +394,9 @@ extension CtlCommand {
 
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "End every scenario: the market is the seed's again from now (prices may jump back).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         func run() throws {
             let answer = try options.call("POST", "/control/reset")
             options.show(answer) { "ended \((($0 as? [String: Any])?["ended"] as? Int) ?? 0) scenario(s)" }
@@ -359,7 +405,9 @@ extension CtlCommand {
 
     struct Timeline: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the session as a script (JSON) that reproduces it: save it and pass it to serve --scenario.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         func run() throws {
             let answer = try options.call("GET", "/control/timeline")
             let data = try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys, .prettyPrinted])
@@ -369,7 +417,9 @@ extension CtlCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load a scenario script (YAML or JSON) into the running server.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The script file.") var file: String
         func run() throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read '\(file)': check the path") }
@@ -387,7 +437,9 @@ extension CtlCommand {
 
     struct Clock: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Steer the market clock: --speed N, --pause, --resume, or --jump T (forward only).")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         @Option(help: "Market seconds per real second, or max.") var speed: String?
         @Flag(help: "Stop market time.") var pause = false
         @Flag(help: "Start it again at the speed it had.") var resume = false
@@ -408,7 +460,9 @@ extension CtlCommand {
 
     struct State: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the market clock, the session phase, scenarios and connections.")
-        @OptionGroup var options: CtlOptions
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
         func run() throws {
             let answer = try options.call("GET", "/control/state")
             options.show(answer) { CtlText.state($0 as? [String: Any] ?? [:]) }

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free port and prints it (env TICKFORGE_PORT). Default: 8765.")
     var port: Int?
 
-    @Option(help: "Market time to start at: 2026-11-23T09:30:00-05:00, or New York time without an offset (2026-11-23T09:30), or a date (New York midnight) (env TICKFORGE_START). Default: now.")
+    @Option(help: "Market time to start at: 2026-11-23T09:30:00-05:00, or New York time without an offset (2026-11-23T09:30), or a date (New York midnight) (env TICKFORGE_START). Default: now, or the first --scenario script's start.")
     var start: String?
 
     @Option(help: "Clock speed: 1 (real time), N (N× real time) or max (as fast as subscribers read) (env TICKFORGE_SPEED). Default: 1.")
@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("alpaca-feeds"), help: "Alpaca feeds the keys are entitled to, e.g. iex,test; auth on others gets error 409 (env TICKFORGE_ALPACA_FEEDS). Default: all.")
     var alpacaFeeds: String?
 
-    @Option(name: .customLong("scenario"), help: ArgumentHelp("Load a scenario script (YAML or JSON) at startup; repeatable, in order (env TICKFORGE_SCENARIOS, comma-separated). See examples/scenarios/.", valueName: "file"))
+    @Option(name: .customLong("scenario"), help: ArgumentHelp("Load a scenario script (YAML or JSON) at startup; repeatable, in order (env TICKFORGE_SCENARIOS, comma-separated). Without --start, the market starts at the first script's `start`, if it has one. See examples/scenarios/.", valueName: "file"))
     var scenarios: [String] = []
 
     @Option(name: .customLong("control"), help: "The control API under /control: on or off (env TICKFORGE_CONTROL). Default: on, for loopback peers only unless --control-token is set.")

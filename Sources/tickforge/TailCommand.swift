@@ -135,6 +135,13 @@ final class TailPrinter: @unchecked Sendable {
             return "\(time(e["t"])) T  \(sym) \(v("s")) @ \(v("p"))  x=\(v("x"))\(conditions) id=\(v("i"))"
         case "Q": return "\(time(e["t"])) Q  \(sym) \(v("bs")) × \(v("bp"))  /  \(v("ap")) × \(v("as"))"
         case "A", "AM": return "\(time(e["s"])) \(v("ev")) \(sym) o=\(v("o")) h=\(v("h")) l=\(v("l")) c=\(v("c")) v=\(v("v")) vw=\(v("vw")) avg size=\(v("z"))"
+        case "LULD":
+            // LULD carries `T`, not `sym`, and its time in nanoseconds.
+            let ticker = (e["T"] as? String ?? "").padding(toLength: 6, withPad: " ", startingAt: 0)
+            let indicators = (e["i"] as? [Any] ?? []).map { "\($0)" }
+            let meaning = indicators.contains("17") ? "  (trading halted or paused)" : indicators.contains("18") ? "  (reopening)" : ""
+            let ms = (e["t"] as? NSNumber).map { $0.int64Value / 1_000_000 }
+            return "\(time(ms)) LULD \(ticker) up=\(v("h")) down=\(v("l")) i=\(indicators.joined(separator: ","))\(meaning)"
         default: return "\(e)"
         }
     }

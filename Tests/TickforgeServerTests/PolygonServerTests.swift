@@ -123,7 +123,7 @@ struct PolygonServerTests {
     func idleWhenEmpty() async throws {
         let server = try await RunningServer.start()
         func stats() async throws -> String {
-            try PlainHTTP.get(port: server.port, path: "/stats")
+            try await httpGet(port: server.port, path: "/stats")
         }
         #expect(try await stats().contains(#""activeSymbols":0"#))
         let c = RecordingClient(url: server.url)

@@ -217,7 +217,7 @@ struct ControlOpenAPITests {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/control-openapi.json")
         let file = try String(contentsOf: docs, encoding: .utf8)
-        #expect(file == ControlOpenAPI.document, "regenerate ControlOpenAPI.swift from docs/control-openapi.json")
+        #expect(file == ControlOpenAPI.document, "run scripts/embed_openapi.py after editing docs/control-openapi.json")
         let object = try JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any]
         #expect(object?["openapi"] as? String == "3.1.0")
         let paths = Set((object?["paths"] as? [String: Any] ?? [:]).keys)

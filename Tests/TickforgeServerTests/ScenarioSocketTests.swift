@@ -12,9 +12,12 @@ struct ScenarioSocketTests {
         frames.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [[String: Any]] ?? [] }
     }
 
-    func post(_ server: RunningServer, _ body: String) throws -> [String: Any] {
-        let r = try PlainHTTP.request(.init(host: "127.0.0.1", port: server.port), method: "POST", path: "/control/scenarios",
-                                      headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+    func post(_ server: RunningServer, _ body: String) async throws -> [String: Any] {
+        let port = server.port
+        let r = try await offPool {
+            try PlainHTTP.request(.init(host: "127.0.0.1", port: port), method: "POST", path: "/control/scenarios",
+                                  headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        }
         #expect(r.status == 201, "\(r.body)")
         return (try JSONSerialization.jsonObject(with: Data(r.body.utf8))) as? [String: Any] ?? [:]
     }
@@ -47,7 +50,7 @@ struct ScenarioSocketTests {
         #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { $0["ev"] as? String == "T" } })
         #expect(await alpaca.waitFor { c in objects(c.received).contains { $0["T"] as? String == "t" } })
 
-        let halt = try post(server, #"{"kind":"halt","symbol":"AAPL","for":"20s"}"#)
+        let halt = try await post(server, #"{"kind":"halt","symbol":"AAPL","for":"20s"}"#)
         let at = RFC3339.parse(halt["at"] as! String)!, until = RFC3339.parse(halt["until"] as! String)!
         #expect(halt["reason"] as? String == "LUDP")
 
@@ -90,8 +93,8 @@ struct ScenarioSocketTests {
         let (polygon, alpaca) = clients(server, polygon: "T.AAPL,Q.AAPL", alpaca: #""trades":["AAPL"],"quotes":["AAPL"]"#)
         #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { $0["ev"] as? String == "T" } })
         #expect(await alpaca.waitFor { c in objects(c.received).contains { $0["T"] as? String == "t" } })
-        _ = try post(server, #"{"kind":"push","symbol":"AAPL","event":"trade","price":123.45,"size":77,"exchange":4,"conditions":[14,41]}"#)
-        _ = try post(server, #"{"kind":"push","symbol":"AAPL","event":"quote","bid":111.11,"ask":111.2,"bidSize":300,"askSize":500}"#)
+        _ = try await post(server, #"{"kind":"push","symbol":"AAPL","event":"trade","price":123.45,"size":77,"exchange":4,"conditions":[14,41]}"#)
+        _ = try await post(server, #"{"kind":"push","symbol":"AAPL","event":"quote","bid":111.11,"ask":111.2,"bidSize":300,"askSize":500}"#)
         #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { ($0["bp"] as? Double) == 111.11 } })
         #expect(await alpaca.waitFor { c in objects(c.received).contains { ($0["bp"] as? Double) == 111.11 } })
         polygon.stop(); alpaca.stop()
@@ -124,14 +127,15 @@ struct ScenarioSocketTests {
         try await Task.sleep(nanoseconds: 500_000_000)
         #expect(!objects(polygon.dataFrames).contains { $0["ev"] as? String == "T" }, "the weekend is closed")
 
-        let open = try post(server, #"{"kind":"session","phase":"open","for":"30s"}"#)
+        let open = try await post(server, #"{"kind":"session","phase":"open","for":"30s"}"#)
         let opened = RFC3339.parse(open["at"] as! String)!, closes = RFC3339.parse(open["until"] as! String)!
         #expect(await polygon.waitFor { c in objects(c.dataFrames).filter { $0["ev"] as? String == "T" }.count >= 5 })
         #expect(await alpaca.waitFor { c in objects(c.received).filter { $0["T"] as? String == "t" }.count >= 5 })
         // Then closed again when the 30 s run out: wait past it.
         let deadline = SystemTime.monotonicNanoseconds() + 60_000_000_000
         while SystemTime.monotonicNanoseconds() < deadline {
-            let state = try PlainHTTP.request(.init(host: "127.0.0.1", port: server.port), method: "GET", path: "/control/state")
+            let port = server.port
+            let state = try await offPool { try PlainHTTP.request(.init(host: "127.0.0.1", port: port), method: "GET", path: "/control/state") }
             if let s = try JSONSerialization.jsonObject(with: Data(state.body.utf8)) as? [String: Any],
                let now = RFC3339.parse(s["marketTime"] as! String), now > closes + 3 * Timestamp.nanosPerSecond { break }
             try await Task.sleep(nanoseconds: 100_000_000)

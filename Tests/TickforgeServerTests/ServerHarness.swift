@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TickforgeClient
 import TickforgeMarket
 import TickforgeServer
 import WSClient
@@ -162,4 +163,21 @@ final class StalledClient {
     }
 
     deinit { close(fd) }
+}
+
+/// Runs blocking work (a plain-socket HTTP call) on a thread of its own. Blocking inside a test's
+/// task would hold one of the few cooperative threads the in-process server's actors also need:
+/// two such tests at once can starve the server until their calls time out.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.start()
+    }
+}
+
+/// `PlainHTTP.get`, off the cooperative pool.
+func httpGet(port: Int, path: String) async throws -> String {
+    try await offPool { try PlainHTTP.get(port: port, path: path) }
 }

@@ -6,8 +6,8 @@ import TickforgeMarket
 @Suite("--speed max: market time runs as fast as the slowest subscriber reads", .serialized)
 struct SteppedClockTests {
     /// Market time the server has released through, from `/stats`.
-    func marketTime(_ server: RunningServer) throws -> Timestamp? {
-        let stats = try PlainHTTP.get(port: server.port, path: "/stats")
+    func marketTime(_ server: RunningServer) async throws -> Timestamp? {
+        let stats = try await httpGet(port: server.port, path: "/stats")
         guard let range = stats.range(of: #""marketTime":"([^"]+)""#, options: .regularExpression) else { return nil }
         return RFC3339.parse(String(stats[range].dropFirst(14).dropLast()))
     }
@@ -21,13 +21,13 @@ struct SteppedClockTests {
         c.send(#"{"action":"subscribe","params":"T.*"}"#)
         #expect(await c.waitFor { !$0.dataFrames.isEmpty })
         let t0 = SystemTime.monotonicNanoseconds()
-        let m0 = try #require(try marketTime(server))
+        let m0 = try #require(await marketTime(server))
         // Generous on a busy machine: ask only for ten market seconds per real second.
         var ahead = false
         for _ in 0..<100 where !ahead {
             try await Task.sleep(nanoseconds: 100_000_000)
             let real = SystemTime.monotonicNanoseconds() - t0
-            if let m = try marketTime(server), m - m0 > 10 * real, real > 500_000_000 { ahead = true }
+            if let m = try await marketTime(server), m - m0 > 10 * real, real > 500_000_000 { ahead = true }
         }
         #expect(ahead)
         c.stop()
@@ -46,10 +46,10 @@ struct SteppedClockTests {
         let stalled = try #require(StalledClient(port: server.port, subscribe: "T.*,Q.*"))
         // Once its socket buffers and its queue fill, market time must stop moving.
         var held = false
-        var previous = try marketTime(server)
+        var previous = try await marketTime(server)
         for _ in 0..<120 where !held {
             try await Task.sleep(nanoseconds: 500_000_000)
-            let now = try marketTime(server)
+            let now = try await marketTime(server)
             if let now, let previous, now > start, now == previous { held = true }
             previous = now
         }

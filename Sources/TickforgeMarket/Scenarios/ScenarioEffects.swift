@@ -112,7 +112,16 @@ struct ScenarioEffects {
             if w.staysInWindow, let end = w.end, t >= end { continue }
             o += walkValue(w, at: min(t, w.end ?? t))
         }
-        return o
+        return Self.bounded(o)
+    }
+
+    /// Scenarios move a price at most 10,000 times up or down, however they stack (gaps on gaps,
+    /// a steep trend for a year): prices, and the notionals summed from them, stay far from
+    /// overflowing.
+    static let maxOffset = log(10_000.0)
+
+    static func bounded(_ offset: Double) -> Double {
+        offset.isFinite ? min(max(offset, -maxOffset), maxOffset) : 0
     }
 
     private func walkValue(_ w: (start: Timestamp, end: Timestamp?, sigmaPerMinute: Double, walk: BrownianWalk, onlyWhenClosed: Bool, planned: Timestamp?, staysInWindow: Bool), at t: Timestamp) -> Double {
@@ -147,7 +156,7 @@ struct ScenarioEffects {
             if w.staysInWindow, !running { continue }
             o += walkValue(w, at: running ? t : w.end!)
         }
-        return o
+        return Self.bounded(o)
     }
 
     // MARK: regimes

@@ -45,6 +45,14 @@ struct ControlAccessMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ControlError {
             return ControlRoutes.respond(error.code, .object(["error": .string(error.message)]))
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            // A known path asked with a method it does not take: 405, with the methods it does.
+            if let allowed = ControlRoutes.allowedMethods(request.uri.path) {
+                var response = ControlRoutes.respond(405, .object(["error": .string("\(request.method) is not a method of \(request.uri.path): it takes \(allowed.joined(separator: ", "))")]))
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
+            return ControlRoutes.respond(404, .object(["error": .string("no such control endpoint: \(request.method) \(request.uri.path) (GET /control/openapi.json lists them)")]))
         } catch let error as any HTTPResponseError {
             // Hummingbird's own: no route (404), a body over the bound (NIOTooManyBytesError, 413).
             let message: String = switch error.status.code {

@@ -1,5 +1,5 @@
 /// The control API's OpenAPI 3.1 document, served at `GET /control/openapi.json`. A copy of
-/// `docs/control-openapi.json`, which a test keeps equal to it.
+/// `docs/control-openapi.json` made by `scripts/embed_openapi.py`; a test keeps the two equal.
 enum ControlOpenAPI {
     static let document = #"""
 {
@@ -76,9 +76,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -194,9 +195,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -215,7 +217,7 @@ enum ControlOpenAPI {
               "price": {
                 "type": "number",
                 "minimum": 0.0001,
-                "maximum": 10000000
+                "maximum": 100000
               }
             },
             "required": [
@@ -264,9 +266,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -330,9 +333,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -396,9 +400,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -461,9 +466,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -527,9 +533,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -578,9 +585,10 @@ enum ControlOpenAPI {
                 "oneOf": [
                   {
                     "type": "string",
-                    "pattern": "^[0-9.]+(ms|s|m|h|d)?$",
+                    "pattern": "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
                     "examples": [
-                      "5m"
+                      "5m",
+                      "6h30m"
                     ]
                   },
                   {
@@ -653,12 +661,12 @@ enum ControlOpenAPI {
               "price": {
                 "type": "number",
                 "minimum": 0.0001,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "size": {
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "exchange": {
                 "type": "integer",
@@ -677,22 +685,22 @@ enum ControlOpenAPI {
               "bid": {
                 "type": "number",
                 "minimum": 0.0001,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "ask": {
                 "type": "number",
                 "minimum": 0.0001,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "bidSize": {
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "askSize": {
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "bidExchange": {
                 "type": "integer",
@@ -825,12 +833,12 @@ enum ControlOpenAPI {
               "price": {
                 "type": "number",
                 "minimum": 0.0001,
-                "maximum": 10000000
+                "maximum": 100000
               },
               "size": {
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 10000000
+                "maximum": 100000
               }
             },
             "required": [

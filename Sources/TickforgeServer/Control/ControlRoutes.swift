@@ -6,6 +6,27 @@ enum ControlRoutes {
     /// Largest request body: a script of thousands of steps fits well within it.
     static let maxBodyBytes = 1 << 20
 
+    /// Each path and the methods it takes (what a 405's `Allow` lists).
+    static let methods: [(path: String, methods: [String])] = [
+        ("/control/openapi.json", ["GET"]), ("/control/scenarios", ["GET", "POST"]), ("/control/scenarios/*", ["DELETE"]),
+        ("/control/reset", ["POST"]), ("/control/timeline", ["GET"]), ("/control/scripts", ["POST"]),
+        ("/control/state", ["GET"]), ("/control/clock", ["POST"]),
+    ]
+
+    /// The methods a path takes, or `nil` if no route has it.
+    static func allowedMethods(_ path: String) -> [String]? {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        for (pattern, methods) in Self.methods {
+            if pattern.hasSuffix("/*") {
+                let prefix = pattern.dropLast()
+                if trimmed.hasPrefix(prefix), trimmed.count > prefix.count, !trimmed.dropFirst(prefix.count).contains("/") { return methods }
+            } else if trimmed == pattern {
+                return methods
+            }
+        }
+        return nil
+    }
+
     static func register(on router: Router<ServerRequestContext>, plane: ControlPlane) {
         let control = router.group("/control")
         control.get("openapi.json") { _, _ in

@@ -60,6 +60,12 @@ struct ScenarioBook {
         return changes
     }
 
+    /// A script's `start`, if it names a valid one.
+    static func start(of script: JSONValue) -> Timestamp? {
+        guard case .object(let o) = script, case .string(let text)? = o["start"] else { return nil }
+        return try? TimeInput.parse(text)
+    }
+
     /// Ends a lasting scenario at `now`.
     mutating func end(_ id: String, now: Timestamp) throws(ControlError) -> Scenario {
         guard let entry = timeline.entry(id) else { throw ControlError(404, "no scenario with id '\(id)' (GET /control/scenarios lists them)") }
@@ -83,7 +89,7 @@ struct ScenarioBook {
 
     static let maxStepsPerScript = 10_000
     /// Bounds the timeline a session can grow (each entry costs every minute of its symbol).
-    static let maxEntries = 100_000
+    static let maxEntries = 10_000
 
     /// What one request did.
     enum Change {
@@ -123,7 +129,7 @@ struct ScenarioBook {
 
     /// The id a step asks for, if it is free, or the next `sN`.
     private mutating func identifier(of value: JSONValue) throws(ControlError) -> String {
-        if case .object(let o) = value, let given = o["id"], given != .null {
+        if case .object(let o) = value, let given = o["id"] {
             guard case .string(let id) = given, (1...40).contains(id.utf8.count),
                   id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
             else { throw ControlError.field("id", "1–40 letters, digits, '-', '_' or '.'", got: given) }

@@ -19,6 +19,11 @@ struct ScenarioRequest {
     /// The symbol's listing tape, or `nil` if the market has no such symbol.
     let tape: (String) -> Tape?
 
+    /// The highest price and the largest size a request may give: far beyond any listed stock,
+    /// and small enough that the notionals of a session's every push add up without overflow.
+    static let maxPrice = 100_000.0
+    static let maxSize: Int64 = 100_000
+
     static let kinds = ["halt", "resume", "gap", "volatility", "liquidity", "burst", "trend", "stale", "session", "push", "cancel", "correction", "limit"]
 
     func parse(_ value: JSONValue, id: String) throws(ControlError) -> ScenarioStep {
@@ -54,7 +59,7 @@ struct ScenarioRequest {
             scenarioKind = .halt(reason: reason, reopenPercent: try fields.number("reopenPercent", in: -90...1000) ?? 0)
         case "gap":
             let percent = try fields.number("percent", in: -99...10_000)
-            let price = try fields.number("price", in: 0.0001...10_000_000)
+            let price = try fields.number("price", in: 0.0001...Self.maxPrice)
             switch (percent, price) {
             case (let p?, nil): scenarioKind = .gap(.percent(p))
             case (nil, let p?): scenarioKind = .gap(.price(Price(dollars: p)))
@@ -83,8 +88,8 @@ struct ScenarioRequest {
             let listing = tape(symbol!).map { $0 == .a ? UInt8(10) : ($0 == .b ? 11 : 12) } ?? 12
             let moveMarket = try fields.bool("moveMarket") ?? false
             if event == "trade" {
-                guard let price = try fields.number("price", in: 0.0001...10_000_000) else { throw ControlError.field("price", "a price in dollars, e.g. 231.5") }
-                guard let size = try fields.integer("size", in: 1...10_000_000) else { throw ControlError.field("size", "a whole number of shares, e.g. 100") }
+                guard let price = try fields.number("price", in: 0.0001...Self.maxPrice) else { throw ControlError.field("price", "a price in dollars, e.g. 231.5") }
+                guard let size = try fields.integer("size", in: 1...Self.maxSize) else { throw ControlError.field("size", "a whole number of shares, e.g. 100") }
                 let exchange = try fields.integer("exchange", in: 1...255).map(UInt8.init) ?? listing
                 var conditions = TradeConditions()
                 if let list = fields.take("conditions") {
@@ -96,12 +101,12 @@ struct ScenarioRequest {
                 }
                 scenarioKind = .push(.trade(price: Price(dollars: price), size: Int32(size), exchange: exchange, conditions: conditions), moveMarket: moveMarket)
             } else {
-                guard let bid = try fields.number("bid", in: 0.0001...10_000_000) else { throw ControlError.field("bid", "a price in dollars, e.g. 231.49") }
-                guard let ask = try fields.number("ask", in: 0.0001...10_000_000) else { throw ControlError.field("ask", "a price in dollars, e.g. 231.51") }
+                guard let bid = try fields.number("bid", in: 0.0001...Self.maxPrice) else { throw ControlError.field("bid", "a price in dollars, e.g. 231.49") }
+                guard let ask = try fields.number("ask", in: 0.0001...Self.maxPrice) else { throw ControlError.field("ask", "a price in dollars, e.g. 231.51") }
                 guard ask >= bid else { throw ControlError.field("ask", "a price at or above the bid (\(bid))", got: .number(ask)) }
                 scenarioKind = .push(.quote(
                     bid: Price(dollars: bid), ask: Price(dollars: ask),
-                    bidSize: Int32(try fields.integer("bidSize", in: 1...10_000_000) ?? 100), askSize: Int32(try fields.integer("askSize", in: 1...10_000_000) ?? 100),
+                    bidSize: Int32(try fields.integer("bidSize", in: 1...Self.maxSize) ?? 100), askSize: Int32(try fields.integer("askSize", in: 1...Self.maxSize) ?? 100),
                     bidExchange: try fields.integer("bidExchange", in: 1...255).map(UInt8.init) ?? listing,
                     askExchange: try fields.integer("askExchange", in: 1...255).map(UInt8.init) ?? listing
                 ), moveMarket: moveMarket)
@@ -117,8 +122,8 @@ struct ScenarioRequest {
             if kind == "cancel" {
                 scenarioKind = .cancel(tradeID: tradeID)
             } else {
-                let price = try fields.number("price", in: 0.0001...10_000_000).map { Price(dollars: $0) }
-                let size = try fields.integer("size", in: 1...10_000_000).map(Int32.init)
+                let price = try fields.number("price", in: 0.0001...Self.maxPrice).map { Price(dollars: $0) }
+                let size = try fields.integer("size", in: 1...Self.maxSize).map(Int32.init)
                 guard price != nil || size != nil else { throw ControlError.field("price", "a corrected 'price', a corrected 'size', or both") }
                 scenarioKind = .correction(tradeID: tradeID, price: price, size: size)
             }
@@ -156,7 +161,10 @@ struct ScenarioRequest {
         guard case .string(let text) = value else { throw ControlError.field("at", "an instant such as \"2026-11-23T15:59:30-05:00\" or \"+30s\"", got: value) }
         let t: Timestamp
         if text.hasPrefix("+") {
-            guard let d = Self.parseDuration(String(text.dropFirst())) else { throw ControlError.field("at", "a relative time such as \"+30s\", \"+5m\" or \"+1h\"", got: value) }
+            let offset = String(text.dropFirst())
+            // "+0s": the instant relative times count from (a script's start) itself.
+            let zero = ["0", "0s", "0ms", "0m", "0h", "0d"].contains(offset)
+            guard let d = zero ? 0 : Self.parseDuration(offset) else { throw ControlError.field("at", "a relative time such as \"+30s\", \"+5m\" or \"+1h\"", got: value) }
             t = base + d
         } else {
             t = try absolute(value, field: "at")
@@ -188,15 +196,22 @@ struct ScenarioRequest {
         return nanos
     }
 
-    /// `500ms`, `30s`, `5m`, `1.5h`, `2d`, or seconds.
+    /// `500ms`, `30s`, `5m`, `1.5h`, `2d`, compounds such as `6h30m` or `1m30s`, or seconds.
     static func parseDuration(_ text: String) -> Int64? {
-        let units: [(String, Double)] = [("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9), ("d", 86_400e9)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let v = Double(text.dropLast(suffix.count)), v > 0, v * scale <= Double(longestDuration) { return max(1, Int64(v * scale)) }
-            return nil
+        if let v = Double(text) { return v > 0 && v * 1e9 <= Double(longestDuration) ? max(1, Int64(v * 1e9)) : nil }
+        let scales: [String: Double] = ["ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9, "d": 86_400e9]
+        var total = 0.0
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard let v = Double(number), let scale = scales[String(unit)] else { return nil }
+            total += v * scale
         }
-        if let v = Double(text), v > 0, v * 1e9 <= Double(longestDuration) { return max(1, Int64(v * 1e9)) }
-        return nil
+        guard total > 0, total <= Double(longestDuration) else { return nil }
+        return max(1, Int64(total))
     }
 
     /// The longest duration or offset read: a year, far beyond any test, and far from overflowing
@@ -208,9 +223,10 @@ struct ScenarioRequest {
         private var remaining: [String: JSONValue]
         init(_ object: [String: JSONValue]) { remaining = object }
 
+        /// The field's value; an explicit `null` is kept, so that it is refused as the wrong type
+        /// rather than silently read as absent.
         mutating func take(_ name: String) -> JSONValue? {
-            guard let v = remaining.removeValue(forKey: name), v != .null else { return nil }
-            return v
+            remaining.removeValue(forKey: name)
         }
 
         mutating func number(_ name: String, in range: ClosedRange<Double>) throws(ControlError) -> Double? {
