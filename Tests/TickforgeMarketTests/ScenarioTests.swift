@@ -155,6 +155,24 @@ struct ScenarioTests {
         #expect(burstRatio > 6 && burstRatio < 15)
     }
 
+    @Test("stacked regimes multiply no further than one may go: eight 100× volatilities and bursts still make a sane minute")
+    func stackedRegimes() {
+        // Found by fuzzing the control API: eight stacked 100× volatilities asked for a spread of
+        // 10^16 ticks and trapped converting it to an integer.
+        let stack = (0..<8).flatMap { i in
+            [Scenario(id: "v\(i)", kind: .volatility(multiplier: 100), symbol: "AAPL", start: Self.at),
+             Scenario(id: "l\(i)", kind: .liquidity(multiplier: 100), symbol: "AAPL", start: Self.at)]
+        }
+        let one = [Scenario(id: "v", kind: .volatility(multiplier: 100), symbol: "AAPL", start: Self.at),
+                   Scenario(id: "l", kind: .liquidity(multiplier: 100), symbol: "AAPL", start: Self.at)]
+        let window = (Self.at + Self.minute).minuteIndex
+        let start = Timestamp(nanoseconds: window * Self.minute)
+        let stacked = events(market(stack), "AAPL", start..<(start + Self.minute), [.trades])
+        let single = events(market(one), "AAPL", start..<(start + Self.minute), [.trades])
+        #expect(!stacked.isEmpty)
+        #expect(stacked.count == single.count, "the stack is capped where a single regime is")
+    }
+
     @Test("trend: a steady drift of the given percentage per hour")
     func trend() {
         let m = market([Scenario(id: "t", kind: .trend(percentPerHour: 2), symbol: "AAPL", start: Self.at)])

@@ -102,6 +102,7 @@ struct ControlAPITests {
         let back = try await Self.call(p, "POST", "/control/clock", #"{"jumpTo":"2026-11-23T10:00:00-05:00"}"#)
         #expect(back.status == 400 && (back.json["error"] as? String)?.contains("only jumps forward") == true)
         #expect(try await Self.call(p, "POST", "/control/clock", #"{"speed":0}"#).status == 400)
+        #expect(try await Self.call(p, "POST", "/control/clock", #"{"speed":"1e9"}"#).status == 400, "a speed in a string is \"max\" or nothing: no way around the bound")
         #expect(try await Self.call(p, "POST", "/control/clock", #"{"speed":2,"pause":true}"#).status == 400)
 
         // A forced session shows in the state.

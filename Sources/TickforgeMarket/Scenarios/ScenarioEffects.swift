@@ -120,6 +120,10 @@ struct ScenarioEffects {
     /// overflowing.
     static let maxOffset = log(10_000.0)
 
+    /// The most that stacked liquidity, burst or volatility regimes multiply a symbol's trade rate
+    /// or its volatility by, the same bound a single one has.
+    static let maxRegimeFactor = 100.0
+
     static func bounded(_ offset: Double) -> Double {
         offset.isFinite ? min(max(offset, -maxOffset), maxOffset) : 0
     }
@@ -185,6 +189,11 @@ struct ScenarioEffects {
             default: break
             }
         }
+        // Regimes stack by multiplying, but together no further than one regime may go: eight
+        // stacked 100× volatilities would otherwise ask for a spread of 10^16 ticks, and stacked
+        // bursts for billions of trades in a minute.
+        r.intensity = min(r.intensity, Self.maxRegimeFactor)
+        r.varianceFactor = min(r.varianceFactor, Self.maxRegimeFactor * Self.maxRegimeFactor)
         for p in pins where p.start <= t && t < p.end { r.pin = p.price }
         return r
     }

@@ -957,7 +957,7 @@ enum ControlOpenAPI {
           },
           "steps": {
             "type": "array",
-            "maxItems": 10000,
+            "description": "At most 10,000 steps (400 beyond), in a body of at most 1 MB (413 beyond). Not a `maxItems`: a body that long is refused for its size first.",
             "items": {
               "$ref": "#/components/schemas/ScenarioRequest"
             }

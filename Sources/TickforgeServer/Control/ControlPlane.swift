@@ -56,11 +56,14 @@ actor ControlPlane {
     func script() -> JSONValue { book.script() }
 
     /// Applies one change to a copy of the book at the earliest instant nothing was released at,
-    /// and hands the timeline to the hub; if the feed released past that instant meanwhile, the
-    /// change is stamped again a little later, so nothing already sent can change.
+    /// and hands the timeline to the hub. If the feed released past that instant meanwhile (a fast
+    /// clock covers a lot of market time between two hops), the change is stamped again further
+    /// ahead, by twice what the feed ran past it and doubling, so it lands however fast the clock
+    /// runs; nothing already sent can change. The book's work stays here, off the release path.
     private func change<R>(_ body: (inout ScenarioBook, Timestamp) throws(ControlError) -> R) async throws(ControlError) -> (R, Timestamp) {
-        for _ in 0..<20 {
-            let now = await now()
+        var lead: Int64 = 0
+        for _ in 0..<30 {
+            let now = await now() + lead
             var next = book
             let result = try body(&next, now)
             if next.timeline == book.timeline { return (result, now) }
@@ -69,9 +72,14 @@ actor ControlPlane {
                 market.timeline = next.timeline
                 return (result, now)
             }
+            let overshoot = await hub.releasedThrough.nanoseconds - now.nanoseconds
+            lead = max(2 * lead, 2 * max(overshoot, Self.minimumLead))
         }
         throw ControlError(503, "the feed kept moving past the instant this change was stamped at; try again")
     }
+
+    /// The smallest step ahead a change is stamped again at: a millisecond of market time.
+    private static let minimumLead = Timestamp.nanosPerMillisecond
 
     /// The market time a change takes effect at: the clock's, and always after what the feed
     /// has released.
@@ -125,8 +133,8 @@ actor ControlPlane {
         switch (field, value) {
         case ("speed", .number(let n)) where n > 0 && n <= 1_000_000:
             clock.setSpeed(.multiplier(n))
-        case ("speed", .string(let s)) where ClockSpeed(parsing: s) != nil:
-            clock.setSpeed(ClockSpeed(parsing: s)!)
+        case ("speed", .string("max")):
+            clock.setSpeed(.max)
         case ("speed", _):
             throw ControlError.field("speed", "a positive number of market seconds per real second (up to 1000000), or \"max\"", got: value)
         case ("pause", .bool(true)):
