@@ -1,4 +1,6 @@
-"""Starts the built `tickforge serve` on a free port for each test that asks for a server."""
+"""Starts the built `tickforge serve` on a free port for each test that asks for a server, and
+stops the official clients cleanly."""
+import asyncio
 import os
 import re
 import signal
@@ -75,3 +77,22 @@ def wait_until(predicate, timeout_s: float = 60, interval_s: float = 0.05):
             return True
         time.sleep(interval_s)
     return predicate()
+
+
+async def stop_alpaca(stream, task):
+    """Stops an alpaca-py stream and waits for its `_run_forever()` task to end."""
+    await stream.stop_ws()
+    try:
+        await asyncio.wait_for(task, 30)
+    except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
+        task.cancel()
+
+
+async def stop_polygon(client, task):
+    """Closes a massive / polygon-api-client client and waits for its connect() task to end."""
+    await client.close()
+    task.cancel()
+    try:
+        await task
+    except (asyncio.CancelledError, Exception):
+        pass

@@ -10,17 +10,9 @@ import logging
 from alpaca.data.live import StockDataStream
 from alpaca.data.models import Bar, Quote, Trade
 
-from conftest import Server
+from conftest import Server, stop_alpaca
 
 TIMEOUT_S = 90
-
-
-async def stop(stream, task):
-    await stream.stop_ws()
-    try:
-        await asyncio.wait_for(task, 30)
-    except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
-        task.cancel()
 
 
 def test_trade_quote_and_bar_handlers_get_valid_models(serve):
@@ -47,7 +39,7 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
         try:
             await asyncio.wait_for(done.wait(), TIMEOUT_S)
         finally:
-            await stop(stream, task)
+            await stop_alpaca(stream, task)
 
     asyncio.run(scenario())
     trade, quote, bar = got["trades"][0], got["quotes"][0], got["bars"][0]
@@ -81,7 +73,7 @@ def test_bad_key_gives_the_clients_auth_failed_error(serve, caplog):
                     return
                 await asyncio.sleep(0.1)
         finally:
-            await stop(stream, task)
+            await stop_alpaca(stream, task)
 
     with caplog.at_level(logging.ERROR, logger="alpaca.data.live.websocket"):
         asyncio.run(scenario())
@@ -120,7 +112,7 @@ def test_client_reconnects_reauths_resubscribes_after_a_server_abort(serve):
             second.append(await asyncio.to_thread(Server, "--symbols", "AAPL", "--port", str(port)))
             await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
         finally:
-            await stop(stream, task)
+            await stop_alpaca(stream, task)
             for s in second:
                 s.stop()
 

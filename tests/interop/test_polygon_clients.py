@@ -9,6 +9,8 @@ import importlib
 import pytest
 import websockets
 
+from conftest import stop_polygon
+
 CLIENTS = ["massive", "polygon"]
 TIMEOUT_S = 90
 
@@ -18,16 +20,6 @@ def client_module(name):
     models = importlib.import_module(f"{name}.websocket.models")
     exceptions = importlib.import_module(f"{name}.exceptions")
     return ws, models, exceptions
-
-
-async def stop(client, task):
-    """Closes the client and waits for its connect() task to end."""
-    await client.close()
-    task.cancel()
-    try:
-        await task
-    except (asyncio.CancelledError, Exception):
-        pass
 
 
 async def collect(client, until, timeout_s=TIMEOUT_S):
@@ -44,7 +36,7 @@ async def collect(client, until, timeout_s=TIMEOUT_S):
     try:
         await asyncio.wait_for(done.wait(), timeout_s)
     finally:
-        await stop(client, task)
+        await stop_polygon(client, task)
     return received
 
 
@@ -135,7 +127,7 @@ def test_client_reconnects_reauths_resubscribes_after_a_server_abort(serve, name
                 # The client's reconnect evicts the intruder in turn; wait for its data to resume.
                 await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
         finally:
-            await stop(client, task)
+            await stop_polygon(client, task)
         return received
 
     msgs = asyncio.run(scenario())

@@ -13,7 +13,7 @@ from alpaca.data.models import Trade, TradingStatus
 from massive.websocket import WebSocketClient
 from massive.websocket.models import EquityTrade, LimitUpLimitDown
 
-from conftest import BIN
+from conftest import BIN, stop_alpaca, stop_polygon
 
 TIMEOUT_S = 90
 
@@ -43,11 +43,7 @@ async def run_alpaca(stream, done: asyncio.Event):
     try:
         await asyncio.wait_for(done.wait(), TIMEOUT_S)
     finally:
-        await stream.stop_ws()
-        try:
-            await asyncio.wait_for(task, 30)
-        except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
-            task.cancel()
+        await stop_alpaca(stream, task)
 
 
 def test_alpaca_py_trading_statuses_get_the_halt_and_the_resumption(serve):
@@ -102,12 +98,7 @@ def test_massive_luld_gets_indicators_17_and_18_for_a_nasdaq_listed_halt(serve):
         try:
             await asyncio.wait_for(done.wait(), TIMEOUT_S)
         finally:
-            await client.close()
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):
-                pass
+            await stop_polygon(client, task)
 
     thread, _ = trigger_once(first_trade, server, "halt", "AAPL", "--for", "15s")
     asyncio.run(run())
@@ -166,14 +157,8 @@ def test_a_pushed_trade_arrives_with_exactly_its_price_and_size_on_both_clients(
             await asyncio.wait_for(done.wait(), TIMEOUT_S)
         finally:
             wtask.cancel()
-            await polygon.close()
-            ptask.cancel()
-            await stream.stop_ws()
-            for t in (ptask, atask):
-                try:
-                    await asyncio.wait_for(t, 30)
-                except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
-                    t.cancel()
+            await stop_polygon(polygon, ptask)
+            await stop_alpaca(stream, atask)
 
     asyncio.run(run())
     thread.join(10)

@@ -8,7 +8,8 @@ public enum MarketEvent: Sendable, Equatable {
     case status(TradingStatus)
     /// A price band, or a halt or resume indicator.
     case luld(LULDBand)
-    /// A correction or cancel of an earlier trade; routed with trades, as Alpaca does.
+    /// A correction or cancel of an earlier trade; routed with trades, as Alpaca does. No larger
+    /// than a bar (see `TradeCorrection`), so that events stay plain values of one size.
     case correction(TradeCorrection)
 
     public var timestamp: Timestamp {

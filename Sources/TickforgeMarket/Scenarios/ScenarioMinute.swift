@@ -331,7 +331,7 @@ extension SymbolTape {
                 c.price = price ?? original.price
                 c.size = size ?? original.size
                 // A corrected print is a new print: its own id, above any the minute could number.
-                c.id = original.id | (1 << (MinuteTicks.sequenceShift - 1))
+                c.id = TradeCorrection.correctedID(of: original.id)
                 corrected = c
             }
             out.append(.correction(TradeCorrection(symbol: self.id, timestamp: e.start, original: original, corrected: corrected)))
