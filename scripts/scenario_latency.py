@@ -39,28 +39,43 @@ async def main(port, samples):
     s = stats(port)
     anchor_market, anchor_wall = s["clockAnchorMarketNs"], s["clockAnchorWallNs"]
     speed = float(s["speed"])
-    delays = []
+    wall = lambda market_ns: anchor_wall + (market_ns - anchor_market) / speed
+    halts, status_seen, trade_delays = [], {}, []
     async with websockets.connect(f"ws://127.0.0.1:{port}/v2/iex", max_size=2**22, ping_interval=None) as ws:
         await ws.recv()
         await ws.send(json.dumps({"action": "auth", "key": "k", "secret": "s"}))
         await ws.recv()
         await ws.send(json.dumps({"action": "subscribe", "statuses": ["AAPL"], "trades": ["MSFT", "NVDA", "AMZN", "META"]}))
+
+        async def read():
+            # Reads all the time: a frame left waiting in the socket would count as late.
+            while True:
+                frame = json.loads(await ws.recv())
+                received = time.time_ns()
+                for m in frame:
+                    if m.get("T") == "t":
+                        trade_delays.append((received - wall(ns(m["t"]))) / 1e6)
+                    elif m.get("T") == "s" and m.get("sc") in ("P", "H"):
+                        status_seen.setdefault(m["t"], received)
+
+        reader = asyncio.create_task(read())
         loop = asyncio.get_running_loop()
         for i in range(samples):
             # Each halt lasts 2 s of market time; wait out the previous one first.
             halt = await loop.run_in_executor(None, post, port, "/control/scenarios", {"kind": "halt", "symbol": "AAPL", "for": "2s"})
-            due_wall = anchor_wall + (ns(halt["at"]) - anchor_market) / speed
-            while True:
-                frame = json.loads(await ws.recv())
-                hit = [m for m in frame if m.get("T") == "s" and m.get("sc") in ("P", "H") and m.get("t") == halt["at"]]
-                if hit:
-                    delays.append((time.time_ns() - due_wall) / 1e6)
-                    break
+            halts.append(halt["at"])
             await asyncio.sleep(2.2 / speed)
-    delays.sort()
-    pick = lambda q: delays[min(len(delays) - 1, int(q * len(delays)))]
-    print(f"{len(delays)} halts: p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {delays[-1]:.2f} ms "
-          f"(from the halt's market time to its status at the client)")
+        await asyncio.sleep(0.5)
+        reader.cancel()
+    delays = [(status_seen[at] - wall(ns(at))) / 1e6 for at in halts if at in status_seen]
+
+    def summary(xs):
+        xs.sort()
+        pick = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))]
+        return f"p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {xs[-1]:.2f} ms"
+    print(f"{len(delays)} of {len(halts)} halts: {summary(delays)} (from the halt's market time to its status at the client)")
+    print(f"{len(trade_delays)} trades meanwhile: {summary(trade_delays)} (from each trade's market time)")
 
 
-asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 100))
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 100))
