@@ -72,7 +72,7 @@ async def main(port, samples):
     def summary(xs):
         xs.sort()
         pick = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))]
-        return f"p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, max {xs[-1]:.2f} ms"
+        return f"p50 {pick(0.5):.2f} ms, p90 {pick(0.9):.2f} ms, p99 {pick(0.99):.2f} ms, max {xs[-1]:.2f} ms"
     print(f"{len(delays)} of {len(halts)} halts: {summary(delays)} (from the halt's market time to its status at the client)")
     print(f"{len(trade_delays)} trades meanwhile: {summary(trade_delays)} (from each trade's market time)")
 

@@ -221,6 +221,10 @@ public actor FeedHub {
     /// Symbols with nothing to release until their minute is prepared (new ones, and late ones).
     public var waitingSymbols: Int { engine.waitingSymbols }
 
+    /// Symbols held at the last release for a minute made on demand: a scenario change, a new
+    /// subscription or new kinds. Their minute is usually ready well before the next turn.
+    public var holdingSymbols: Int { engine.holdingSymbols }
+
     /// Installs whatever the factory has prepared, without releasing anything: the stepped clock
     /// calls it while it waits for preparation to catch up.
     public func installPrepared() { engine.installPrepared() }

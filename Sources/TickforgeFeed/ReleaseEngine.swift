@@ -27,6 +27,9 @@ struct ReleaseEngine {
     /// Symbols that have nothing to release until the factory delivers (new, or late for their
     /// next minute), as of the last `advance` or `installPrepared`.
     private(set) var waitingSymbols = 0
+    /// Of those, the symbols waiting on a minute made on demand (a scenario change, a new
+    /// subscription, new kinds) rather than late ones: the loop looks again soon for these.
+    private(set) var holdingSymbols = 0
 
     /// Makes the active set exactly `wanted`. New symbols, and symbols whose kinds changed, ask
     /// the factory for their current minute; until it comes, a changed symbol goes on releasing
@@ -103,13 +106,13 @@ struct ReleaseEngine {
             swap(&router, &self.router)
         }
         router.begin()
-        var waiting = 0
+        var waiting = 0, holding = 0
         for i in syms.indices {
-            guard syms[i].hasMinute else { waiting += 1; continue }
+            guard syms[i].hasMinute else { waiting += 1; holding += 1; continue }
             // A symbol whose minute is being made again for a scenario goes no further than the
             // instant the scenario changes.
             let reach = syms[i].holdFrom > target.nanoseconds ? target : Timestamp(nanoseconds: syms[i].holdFrom - 1)
-            if reach < target { waiting += 1 }
+            if reach < target { waiting += 1; holding += 1 }
             while true {
                 syms[i].release(through: reach, barDelay: barDelay, router: &router)
                 let minuteEnd = Timestamp(nanoseconds: (syms[i].minute + 1) * Timestamp.nanosPerMinute)
@@ -129,6 +132,7 @@ struct ReleaseEngine {
             if !syms[i].isLate { syms[i].releasedThrough = max(syms[i].releasedThrough, reach) }
         }
         waitingSymbols = waiting
+        holdingSymbols = holding
         router.flush(slow: &slow)
     }
 

@@ -19,6 +19,8 @@ struct FeedLoop: Service {
 
     /// Market-time step per iteration in `--speed max` mode.
     static let steppedIncrement: Int64 = 250 * Timestamp.nanosPerMillisecond
+    /// How soon the loop looks again while symbols wait on a minute made on demand.
+    static let holdingPoll = Duration.microseconds(500)
     /// Loop period while no symbol is subscribed.
     static let idleTick: UInt64 = 50_000_000
     /// A stepped clock waits while any queue holds more than this: about five of the largest
@@ -60,6 +62,10 @@ struct FeedLoop: Service {
                 // Turns keep a fixed cadence whatever each one cost, so an event waits at most
                 // one interval; a turn that overran starts the next at once.
                 nextTurn = max(nextTurn + interval, timer.now)
+                // A symbol held for a minute made on demand (a scenario that just took effect)
+                // is looked at again soon, not a whole turn later: the minute takes about a
+                // millisecond to make, and the scenario's first events wait on it.
+                if await hub.holdingSymbols > 0 { nextTurn = min(nextTurn, timer.now + Self.holdingPoll) }
                 try? await Task.sleep(until: nextTurn, clock: timer)
             } else {
                 await Task.yield()

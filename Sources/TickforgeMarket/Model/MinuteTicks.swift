@@ -209,17 +209,9 @@ final class MinuteTicks {
         }
 
         var previous: (Int64, Double) = (t0, m.startLevel)
-        /// Free quotes arriving up to `limit` (ns after t0), emitted or only numbered.
-        @inline(__always) func freeQuotes(upTo limit: Double, towards next: (Int64, Double)) {
-            while nextArrival <= limit {
-                if wantQuotes {
-                    emitFreeQuote(at: t0 + Int64(nextArrival), from: previous, to: next)
-                } else {
-                    sequence += 1
-                }
-                nextArrival += arrivals.exponential() / quoteRate
-            }
-        }
+        // Free quotes are drawn in two loops written out in place (before each trade's quote, and
+        // after the last trade), not in a local function: the variables a local function captures
+        // get a dynamic exclusivity check on every call, four per trade here.
         sk.times.withUnsafeBufferPointer { times in
         sk.efficient.withUnsafeBufferPointer { efficient in
         sk.prices.withUnsafeBufferPointer { prices in
@@ -232,7 +224,12 @@ final class MinuteTicks {
             let floor = i == 0 ? t0 : times[i - 1]
             let delay = Int64(2_000 + quoteAttributes.uniform() * 400_000)
             let quoteTime = max(floor, t - delay)
-            freeQuotes(upTo: Double(quoteTime - t0), towards: (t, efficient[i]))
+            // Free quotes arriving before this trade's quote, emitted or only numbered.
+            let quoteLimit = Double(quoteTime - t0)
+            while nextArrival <= quoteLimit {
+                if wantQuotes { emitFreeQuote(at: t0 + Int64(nextArrival), from: previous, to: (t, efficient[i])) } else { sequence += 1 }
+                nextArrival += arrivals.exponential() / quoteRate
+            }
             // No other quote may slip between a trade and the quote it prints against.
             while nextArrival <= Double(t - t0) { nextArrival += arrivals.exponential() / quoteRate }
             if wantQuotes {
@@ -278,7 +275,12 @@ final class MinuteTicks {
             previous = (t, efficient[i])
         }
         } } } } } }
-        freeQuotes(upTo: Double(Timestamp.nanosPerMinute - 1), towards: (t1, m.endLevel))
+        // Free quotes after the last trade, to the minute's end.
+        let endLimit = Double(Timestamp.nanosPerMinute - 1)
+        while nextArrival <= endLimit {
+            if wantQuotes { emitFreeQuote(at: t0 + Int64(nextArrival), from: previous, to: (t1, m.endLevel)) } else { sequence += 1 }
+            nextArrival += arrivals.exponential() / quoteRate
+        }
         if wantBars {
             flushSeconds(upTo: t1)
             if wantMinuteBar, minute.hasPrices { out.append(.bar(minute.finish(day: day))) }
