@@ -130,6 +130,25 @@ ctl_end_to_end() {
     [ "$ok" = 1 ]
 }
 check "ctl: every subcommand against a served market; the timeline serves the same session again" ctl_end_to_end
+# tickforge ctl connections: a connected tail shows with its key and topics, and is gone after it leaves.
+ctl_connections() {
+    start_server --universe fixed --symbols AAPL,MSFT || return 1
+    local ctl=("$bin" ctl --url "http://127.0.0.1:$server_port")
+    "$bin" tail "ws://127.0.0.1:$server_port/stocks" --key ck --subscribe T.AAPL,Q.MSFT > /dev/null 2>&1 &
+    local tail_pid=$! ok=0 i
+    for i in $(seq 300); do
+        "${ctl[@]}" connections | has "^c[0-9]* *polygon */stocks *ck *yes *127\.0\.0\.1:[0-9]* .*Q:MSFT T:AAPL$" && { ok=1; break; }
+        sleep 0.2
+    done
+    kill "$tail_pid" 2>/dev/null; wait "$tail_pid" 2>/dev/null
+    if [ "$ok" = 1 ]; then
+        ok=0
+        for i in $(seq 300); do "${ctl[@]}" connections | has "^no connections$" && { ok=1; break; }; sleep 0.2; done
+    fi
+    stop_server
+    [ "$ok" = 1 ]
+}
+check "ctl connections: a connected client with its key and topics, gone after it leaves" ctl_connections
 check "ctl: no server is named, with what to do" \
     bash -c "out=\$('$bin' ctl --url http://127.0.0.1:1 state 2>&1); rc=\$?; [ \$rc -ne 0 ] && grep -q 'no server at http://127.0.0.1:1: start one with \`tickforge serve\`' <<< \"\$out\""
 check "serve: a bad scenario script is named, with the step and field" \

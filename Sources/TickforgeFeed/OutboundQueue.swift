@@ -43,6 +43,9 @@ public final class OutboundQueue: Sendable {
         var head = 0
         var bytes = 0
         var closed = false
+        /// Frames and bytes handed to the writer so far (what the control API reports as sent).
+        var sentFrames = 0
+        var sentBytes = 0
         /// The writer found the queue empty and waits for a wake.
         var wakeRequested = false
         var wake: (@Sendable () -> Void)?
@@ -115,6 +118,8 @@ public final class OutboundQueue: Sendable {
         s.frames[s.head].bytes = []
         s.head += 1
         s.bytes -= frame.count
+        s.sentFrames += 1
+        s.sentBytes += frame.count
         if s.head > 64, s.head * 2 > s.frames.count {
             s.frames.removeFirst(s.head)
             s.head = 0
@@ -136,6 +141,10 @@ public final class OutboundQueue: Sendable {
 
     /// Queued bytes right now.
     public var backlogBytes: Int { state.withLock { $0.bytes } }
+    /// Frames and bytes handed to the socket writer so far, and the backlog: one consistent reading.
+    public var traffic: (sentFrames: Int, sentBytes: Int, backlogFrames: Int, backlogBytes: Int) {
+        state.withLock { ($0.sentFrames, $0.sentBytes, $0.frames.count - $0.head, $0.bytes) }
+    }
     public var queuedFrames: Int { state.withLock { $0.frames.count - $0.head } }
 
     /// Stops the queue: pending frames can still be popped, pushes are refused, and a writer waiting

@@ -32,7 +32,9 @@ struct AlpacaEndpoint: Sendable {
         ))
         var logger = logger
         logger[metadataKey: "feed"] = "\(upgrade.feed.rawValue)"
-        let connection = FeedConnection(subscriber: subscriber, channel: channel, session: session, logger: logger)
+        let connection = FeedConnection(
+            subscriber: subscriber, channel: channel, session: session, dialect: "alpaca", path: "/v2/\(upgrade.feed.rawValue)", logger: logger
+        )
         await registry.add(connection)
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")", "codec": "\(upgrade.codec)"])
         connection.send(session.connectedFrame)
@@ -65,8 +67,10 @@ struct AlpacaEndpoint: Sendable {
                 // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
                 let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: configuration.maxConnectionsPerKey)
                 c.logger.info(admitted ? "authenticated" : "refused: connection limit exceeded for the key")
+                c.updateProfile { $0.key = key; $0.authenticated = admitted }
                 await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
             case .subscribe(let topics):
+                c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }
                 guard feed != .test else { continue }
                 let wanted = topics.compactMap { t in Self.kind(of: t.channel).map { (topic: t, kind: $0) } }
                 let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.symbol) })
@@ -75,6 +79,7 @@ struct AlpacaEndpoint: Sendable {
                                   metadata: ["topic": "\(w.topic)"])
                 }
             case .unsubscribe(let topics):
+                c.updateProfile { p in for t in topics { p.unsubscribe(t.channel.rawValue, t.symbol) } }
                 guard feed != .test else { continue }
                 await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in Self.kind(of: t.channel).map { ($0, t.symbol) } })
             }

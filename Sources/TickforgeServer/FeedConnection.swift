@@ -14,6 +14,8 @@ import TickforgeFeed
 protocol ManagedConnection: AnyObject, Sendable {
     var subscriber: Subscriber { get }
     var logger: Logger { get }
+    /// Who it is and what it asked for, as of now.
+    var profile: ConnectionProfile { get }
     /// Drops the TCP connection with a reset and no close frame.
     func abortNow()
     /// The hub found it too slow: discard its backlog, send the dialect's status, close.
@@ -28,11 +30,15 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     let channel: any Channel
     let logger: Logger
     private let session: Mutex<Session>
+    private let profileState: Mutex<ConnectionProfile>
 
-    init(subscriber: Subscriber, channel: any Channel, session: Session, logger: Logger) {
+    init(subscriber: Subscriber, channel: any Channel, session: Session, dialect: String, path: String, logger: Logger) {
         self.subscriber = subscriber
         self.channel = channel
         self.session = Mutex(session)
+        profileState = Mutex(ConnectionProfile(
+            id: "c\(subscriber.id.raw)", dialect: dialect, path: path, remote: Self.describe(channel.remoteAddress)
+        ))
         var logger = logger
         logger[metadataKey: "connection"] = "\(subscriber.id)"
         self.logger = logger
@@ -41,6 +47,20 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     /// Runs `body` on the session and returns its result; the session is only touched here.
     func withSession<R: Sendable>(_ body: (inout Session) -> R) -> R {
         session.withLock { body(&$0) }
+    }
+
+    var profile: ConnectionProfile { profileState.withLock { $0 } }
+
+    /// `127.0.0.1:50412` or `[::1]:50412`, as a user writes an address (NIO's own description
+    /// adds the family and the host name).
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return address?.description ?? "?" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
+    /// Records what the session did that the control API shows: a key, a subscription.
+    func updateProfile(_ body: (inout ConnectionProfile) -> Void) {
+        profileState.withLock { body(&$0) }
     }
 
     /// Queues a control frame.

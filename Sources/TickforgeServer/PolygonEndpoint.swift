@@ -18,7 +18,8 @@ struct PolygonEndpoint: Sendable {
         let subscriber = await hub.addSubscriber(dialect: Self.dialect)
         let connection = FeedConnection(
             subscriber: subscriber, channel: channel,
-            session: PolygonSession(configuration: .init(apiKeys: configuration.apiKeys)), logger: logger
+            session: PolygonSession(configuration: .init(apiKeys: configuration.apiKeys)),
+            dialect: "polygon", path: "/stocks", logger: logger
         )
         await registry.add(connection)
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")"])
@@ -44,10 +45,12 @@ struct PolygonEndpoint: Sendable {
                 c.abortAfterQueued()
             case .authenticated(let key):
                 c.logger.info("authenticated")
+                c.updateProfile { $0.key = key; $0.authenticated = true }
                 for old in await registry.authenticated(c.subscriber.id, key: key, scope: "/stocks", limit: configuration.maxConnectionsPerKey) {
                     old.evict()
                 }
             case .subscribe(let topics):
+                c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.ticker) } }
                 let wanted = topics.compactMap { t in t.channel.kind.map { (topic: t, kind: $0) } }
                 let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.ticker) })
                 for (w, resolution) in zip(wanted, resolutions) where resolution == .unknownSymbol {
@@ -55,6 +58,7 @@ struct PolygonEndpoint: Sendable {
                                   metadata: ["topic": "\(w.topic)"])
                 }
             case .unsubscribe(let topics):
+                c.updateProfile { p in for t in topics { p.unsubscribe(t.channel.rawValue, t.ticker) } }
                 await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in t.channel.kind.map { ($0, t.ticker) } })
             }
         }

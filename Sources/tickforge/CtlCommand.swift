@@ -15,7 +15,7 @@ struct CtlCommand: AsyncParsableCommand {
         subcommands: [
             Halt.self, Resume.self, Gap.self, Volatility.self, Liquidity.self, Burst.self, Trend.self, Stale.self,
             Limit.self, Session.self, Push.self, Cancel.self, Correct.self,
-            List.self, Remove.self, Reset.self, Timeline.self, Run.self, Clock.self, State.self,
+            List.self, Remove.self, Reset.self, Timeline.self, Run.self, Clock.self, State.self, Connections.self,
         ]
     )
 
@@ -458,6 +458,19 @@ extension CtlCommand {
         }
     }
 
+    struct Connections: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the open stream connections: who, what they subscribed to, what they were sent.")
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        func run() throws {
+            let answer = try options.call("GET", "/control/connections")
+            options.show(answer) { answer in
+                CtlText.connections((answer as? [String: Any])?["connections"] as? [[String: Any]] ?? [])
+            }
+        }
+    }
+
     struct State: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the market clock, the session phase, scenarios and connections.")
         @OptionGroup var local: CtlOptions
@@ -488,6 +501,35 @@ enum CtlText {
     static func isTrue(_ value: Any?) -> Bool {
         if let b = value as? Bool { return b }
         return (value as? NSNumber)?.intValue == 1
+    }
+
+    /// A table, one connection a line:
+    /// `c3  polygon  /stocks  demo  yes  127.0.0.1:50412  12 frames  3.1 KB  backlog 0 B  T:AAPL Q:*`
+    static func connections(_ list: [[String: Any]]) -> String {
+        guard !list.isEmpty else { return "no connections" }
+        let header = ["ID", "DIALECT", "PATH", "KEY", "AUTH", "REMOTE", "SENT", "BACKLOG", "SUBSCRIPTIONS"]
+        let rows = list.map { c -> [String] in
+            let subscriptions = (c["subscriptions"] as? [String: [String]] ?? [:]).sorted { $0.key < $1.key }
+                .map { "\($0.key):\($0.value.joined(separator: ","))" }.joined(separator: " ")
+            return [
+                c["id"] as? String ?? "?", c["dialect"] as? String ?? "?", c["path"] as? String ?? "?",
+                c["key"] as? String ?? "-", isTrue(c["authenticated"]) ? "yes" : "no", c["remote"] as? String ?? "?",
+                "\(c["framesSent"] ?? 0) frames, \(bytes(c["bytesSent"]))", bytes(c["backlogBytes"]),
+                subscriptions.isEmpty ? "-" : subscriptions,
+            ]
+        }
+        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.indices.map { i in i == row.count - 1 ? row[i] : row[i].padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func bytes(_ value: Any?) -> String {
+        let n = (value as? NSNumber)?.doubleValue ?? 0
+        if n < 1024 { return "\(Int(n)) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KB", n / 1024) }
+        return String(format: "%.1f MB", n / (1024 * 1024))
     }
 
     static func state(_ s: [String: Any]) -> String {

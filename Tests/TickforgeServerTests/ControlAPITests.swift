@@ -25,6 +25,55 @@ struct ControlAPITests {
         return Answer(status: r.status, json: json)
     }
 
+    @Test("connections: each open connection with its dialect, path, key, subscriptions in its own words, and traffic; gone once closed")
+    func connections() async throws {
+        let server = try await RunningServer.start { $0.start = RFC3339.parse(Self.start)! }
+        defer { Task { await server.stop() } }
+        let p = server.port
+        #expect((try await Self.call(p, "GET", "/control/connections").json["connections"] as? [Any])?.isEmpty == true)
+
+        let polygon = RecordingClient(url: server.url)
+        polygon.send(#"{"action":"auth","params":"pk"}"#)
+        polygon.send(#"{"action":"subscribe","params":"T.AAPL,Q.*,T.MSFT"}"#)
+        polygon.send(#"{"action":"unsubscribe","params":"T.MSFT"}"#)
+        let alpaca = RecordingClient(url: "ws://127.0.0.1:\(p)/v2/iex")
+        alpaca.send(#"{"action":"auth","key":"ak","secret":"s"}"#)
+        alpaca.send(#"{"action":"subscribe","trades":["AAPL"],"statuses":["*"]}"#)
+        #expect(await polygon.waitFor { $0.received.contains { $0.contains("unsubscribed to: T.MSFT") } })
+        #expect(await alpaca.waitFor { $0.received.contains { $0.contains(#""T":"subscription""#) } })
+        // Data flows to the Polygon client, so its traffic counts grow.
+        #expect(await polygon.waitFor { !$0.dataFrames.isEmpty })
+
+        let listed = (try await Self.call(p, "GET", "/control/connections").json["connections"] as? [[String: Any]]) ?? []
+        #expect(listed.count == 2)
+        // Listed in the order they connected, which the two clients do not fix between them.
+        let numbers = listed.compactMap { ($0["id"] as? String)?.dropFirst().description }.compactMap { Int($0) }
+        #expect(numbers == numbers.sorted())
+        let pc = listed.first { $0["dialect"] as? String == "polygon" } ?? [:]
+        let ac = listed.first { $0["dialect"] as? String == "alpaca" } ?? [:]
+        #expect(pc["path"] as? String == "/stocks" && pc["key"] as? String == "pk")
+        #expect(pc["authenticated"] as? Bool == true)
+        #expect(pc["subscriptions"] as? [String: [String]] == ["T": ["AAPL"], "Q": ["*"]], "the unsubscribed topic is gone")
+        #expect((pc["framesSent"] as? Int ?? 0) >= 4 && (pc["bytesSent"] as? Int ?? 0) > 100)
+        #expect((pc["remote"] as? String)?.contains("127.0.0.1") == true)
+        #expect(RFC3339.parse(pc["connectedAt"] as? String ?? "") != nil)
+        #expect(ac["path"] as? String == "/v2/iex" && ac["key"] as? String == "ak")
+        #expect(ac["subscriptions"] as? [String: [String]] == ["trades": ["AAPL"], "statuses": ["*"]])
+        let ids = listed.compactMap { $0["id"] as? String }
+        #expect(ids.count == 2 && ids.allSatisfy { $0.hasPrefix("c") } && Set(ids).count == 2)
+        let polygonID = pc["id"] as? String
+
+        alpaca.stop()
+        var remaining: [[String: Any]] = []
+        for _ in 0..<600 {
+            remaining = (try await Self.call(p, "GET", "/control/connections").json["connections"] as? [[String: Any]]) ?? []
+            if remaining.count == 1 { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        #expect(remaining.map { $0["id"] as? String } == [polygonID], "the closed connection is no longer listed")
+        polygon.stop()
+    }
+
     @Test("scenarios: add (201, with an id), list with states, end, the timeline as a script; errors as {\"error\"}")
     func scenarios() async throws {
         let server = try await RunningServer.start { $0.start = RFC3339.parse(Self.start)! }

@@ -1048,6 +1048,104 @@ enum ControlOpenAPI {
             "type": "string"
           }
         }
+      },
+      "Connection": {
+        "type": "object",
+        "required": [
+          "id",
+          "dialect",
+          "path",
+          "key",
+          "remote",
+          "connectedAt",
+          "authenticated",
+          "subscriptions",
+          "framesSent",
+          "bytesSent",
+          "backlogFrames",
+          "backlogBytes"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "`c` and a number, e.g. `c3`: what faults and the journal name it by.",
+            "examples": [
+              "c3"
+            ]
+          },
+          "dialect": {
+            "enum": [
+              "polygon",
+              "alpaca"
+            ]
+          },
+          "path": {
+            "type": "string",
+            "examples": [
+              "/stocks",
+              "/v2/iex"
+            ]
+          },
+          "key": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The key it authenticated with, or last tried; null before any."
+          },
+          "remote": {
+            "type": "string",
+            "description": "The peer's address and port."
+          },
+          "connectedAt": {
+            "type": "string",
+            "description": "Wall-clock time of the upgrade, RFC 3339 UTC."
+          },
+          "authenticated": {
+            "type": "boolean"
+          },
+          "subscriptions": {
+            "type": "object",
+            "description": "Symbols by channel, in the dialect's own words: Polygon's `T`, `Q`, `A`, `AM`, `LULD`; Alpaca's `trades`, `quotes`, `bars`, `dailyBars`, `statuses`, `lulds`, `updatedBars`. `*` is a wildcard.",
+            "additionalProperties": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "examples": [
+              {
+                "T": [
+                  "AAPL"
+                ],
+                "Q": [
+                  "*"
+                ]
+              }
+            ]
+          },
+          "framesSent": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "WebSocket messages handed to the socket so far, control messages included."
+          },
+          "bytesSent": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Their payload bytes."
+          },
+          "backlogFrames": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Messages queued and not yet handed to the socket."
+          },
+          "backlogBytes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Their bytes: a slow reader's backlog grows here, up to the slow-consumer bound."
+          }
+        }
       }
     }
   },
@@ -1625,6 +1723,56 @@ enum ControlOpenAPI {
           },
           "413": {
             "description": "The body is over 1 MB.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/connections": {
+      "get": {
+        "operationId": "connections",
+        "summary": "The open stream connections: who each is, what it subscribed to, and what it was sent.",
+        "responses": {
+          "200": {
+            "description": "Every open connection, in the order they connected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "connections"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "connections": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Connection"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
             "content": {
               "application/json": {
                 "schema": {

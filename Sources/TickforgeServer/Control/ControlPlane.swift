@@ -95,6 +95,14 @@ actor ControlPlane {
         ])
     }
 
+    // MARK: connections
+
+    /// Every open connection, in the order they connected.
+    func connections() async -> JSONValue {
+        let all = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
+        return .object(["connections": .array(all.map(ConnectionJSON.object))])
+    }
+
     // MARK: state and clock
 
     func state() async -> JSONValue {

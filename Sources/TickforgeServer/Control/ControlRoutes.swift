@@ -10,7 +10,7 @@ enum ControlRoutes {
     static let methods: [(path: String, methods: [String])] = [
         ("/control/openapi.json", ["GET"]), ("/control/scenarios", ["GET", "POST"]), ("/control/scenarios/*", ["DELETE"]),
         ("/control/reset", ["POST"]), ("/control/timeline", ["GET"]), ("/control/scripts", ["POST"]),
-        ("/control/state", ["GET"]), ("/control/clock", ["POST"]),
+        ("/control/state", ["GET"]), ("/control/clock", ["POST"]), ("/control/connections", ["GET"]),
     ]
 
     /// The methods a path takes, or `nil` if no route has it.
@@ -50,6 +50,7 @@ enum ControlRoutes {
             return respond(200, try await plane.load(script: script))
         }
         control.get("state") { _, _ in respond(200, await plane.state()) }
+        control.get("connections") { _, _ in respond(200, await plane.connections()) }
         control.post("clock") { request, _ in
             let body = try await json(request)
             return respond(200, try await plane.clock(body))
