@@ -102,19 +102,6 @@ final class RecordingClient: Sendable {
     }
 }
 
-/// Resident memory of this process, in bytes.
-func residentBytes() -> Int {
-    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
-    defer { fclose(f) }
-    var size = 0, resident = 0
-    withUnsafeMutablePointer(to: &size) { s in
-        withUnsafeMutablePointer(to: &resident) { r in
-            _ = withVaList([s, r]) { vfscanf(f, "%d %d", $0) }
-        }
-    }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
-}
-
 /// A client that completes the WebSocket handshake, subscribes, and then never reads a byte.
 final class StalledClient {
     let fd: Int32

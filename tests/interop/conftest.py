@@ -1,12 +1,14 @@
 """Starts the built `tickforge serve` on a free port for each test that asks for a server, and
 stops the official clients cleanly."""
 import asyncio
+import json
 import os
 import re
 import signal
 import subprocess
 import threading
 import time
+import urllib.request
 
 import pytest
 
@@ -46,6 +48,11 @@ class Server:
 
     def log(self) -> str:
         return "".join(self.lines)
+
+    def connections(self) -> list[dict]:
+        """The server's own account of its open stream connections (GET /control/connections)."""
+        with urllib.request.urlopen(f"http://{self.feed}/control/connections", timeout=30) as r:
+            return json.loads(r.read())["connections"]
 
     def stop(self):
         if self.proc.poll() is None:
