@@ -29,9 +29,19 @@ public final class OutboundQueue: Sendable {
         case closed
     }
 
+    /// How a connection ends after what was queued before it goes out.
+    public enum Ending: Equatable, Sendable {
+        /// A TCP reset and no close frame, as the vendors' servers drop a connection.
+        case abort
+        /// A WebSocket close frame with this code and reason, then the TCP close.
+        case close(code: UInt16, reason: String)
+    }
+
     /// What the writer finds when it asks for the next frame.
     public enum Next: Equatable, Sendable {
         case frame([UInt8])
+        /// Everything queued before the ending went out: end the connection so.
+        case end(Ending)
         /// Nothing queued; the next push (or `close`) calls the wake handler.
         case empty
         /// Closed and drained: nothing more will come.
@@ -43,6 +53,10 @@ public final class OutboundQueue: Sendable {
         var head = 0
         var bytes = 0
         var closed = false
+        /// Set once: the connection ends after the frames queued before it. Pushes are refused from then.
+        var ending: Ending?
+        /// Muted: frames are accepted and dropped, so the client hears nothing and no backlog builds.
+        var muted = false
         /// Frames and bytes handed to the writer so far (what the control API reports as sent).
         var sentFrames = 0
         var sentBytes = 0
@@ -70,7 +84,8 @@ public final class OutboundQueue: Sendable {
     private func push(_ frame: [UInt8], now: Int64, bypassLimits: Bool) -> PushResult {
         // The wake handler runs outside the lock: it may pop at once.
         let (result, wake) = state.withLock { s -> (PushResult, (@Sendable () -> Void)?) in
-            if s.closed { return (.closed, nil) }
+            if s.closed || s.ending != nil { return (.closed, nil) }
+            if s.muted { return (.queued, nil) }
             if !bypassLimits, s.head < s.frames.count {
                 let oldest = s.frames[s.head].enqueuedAt
                 if s.bytes + frame.count > limits.maxBytes || now - oldest > limits.maxAgeNanoseconds { return (.slowConsumer, nil) }
@@ -96,6 +111,7 @@ public final class OutboundQueue: Sendable {
     public func popOrRequestWake() -> Next {
         state.withLock { s in
             if s.head < s.frames.count { return .frame(popLocked(&s)) }
+            if let ending = s.ending { return .end(ending) }
             if s.closed { return .closed }
             s.wakeRequested = true
             return .empty
@@ -126,6 +142,33 @@ public final class OutboundQueue: Sendable {
         }
         return frame
     }
+
+    /// Ends the connection after what is queued now; the first ending asked for wins. Pushes are
+    /// refused from here on.
+    public func end(_ ending: Ending) {
+        let wake = state.withLock { s -> (@Sendable () -> Void)? in
+            guard !s.closed, s.ending == nil else { return nil }
+            s.ending = ending
+            return takeWakeLocked(&s)
+        }
+        wake?()
+    }
+
+    /// Mutes or unmutes the connection. Muting drops what is queued and every frame pushed while
+    /// it lasts (data, acknowledgements, statuses), without counting them as backlog, so a muted
+    /// connection is never judged slow; an ending still goes out.
+    public func setMuted(_ muted: Bool) {
+        state.withLock { s in
+            s.muted = muted
+            if muted {
+                s.frames.removeAll()
+                s.head = 0
+                s.bytes = 0
+            }
+        }
+    }
+
+    public var isMuted: Bool { state.withLock { $0.muted } }
 
     /// Discards every queued frame (a slow consumer's backlog) and returns how many bytes went.
     @discardableResult

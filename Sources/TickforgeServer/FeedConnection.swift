@@ -16,8 +16,14 @@ protocol ManagedConnection: AnyObject, Sendable {
     var logger: Logger { get }
     /// Who it is and what it asked for, as of now.
     var profile: ConnectionProfile { get }
+    /// Records what the session did, or a fault acting on it, for the control API.
+    func updateProfile(_ body: (inout ConnectionProfile) -> Void)
     /// Drops the TCP connection with a reset and no close frame.
     func abortNow()
+    /// Ends the connection with a close frame after what is queued.
+    func close(code: UInt16, reason: String)
+    /// Stops or resumes everything it is sent (pings are still answered).
+    func setMuted(_ muted: Bool)
     /// The hub found it too slow: discard its backlog, send the dialect's status, close.
     func dropAsSlowConsumer()
     /// A newer connection with the same key took its place (Polygon's rule).
@@ -66,8 +72,14 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     /// Queues a control frame.
     func send(_ frame: [UInt8]) { _ = subscriber.queue.pushControl(frame) }
 
-    /// Ends the connection after what is queued: an empty frame tells the writer to abort.
-    func abortAfterQueued() { _ = subscriber.queue.pushControl([]) }
+    /// Ends the connection with a reset after what is queued.
+    func abortAfterQueued() { subscriber.queue.end(.abort) }
+
+    /// Ends the connection with a close frame (`code`, `reason`) after what is queued.
+    func close(code: UInt16, reason: String) { subscriber.queue.end(.close(code: code, reason: reason)) }
+
+    /// A silent socket: connected, answering pings, sending nothing.
+    func setMuted(_ muted: Bool) { subscriber.queue.setMuted(muted) }
 
     func abortNow() {
         let channel = self.channel

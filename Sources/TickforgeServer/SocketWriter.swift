@@ -19,11 +19,11 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     private let queue: OutboundQueue
     private let opcode: WebSocketOpcode
-    /// Drops the connection with a reset; called when the queue's abort marker (an empty frame) comes up.
+    /// Drops the connection with a reset; called when the queue's `.abort` ending comes up.
     private let abort: () -> Void
     private var context: ChannelHandlerContext?
     private var isDraining = false
-    /// The abort marker came up: nothing more goes out on this connection.
+    /// The queue's ending came up: nothing more goes out on this connection.
     private var hasEnded = false
 
     init(queue: OutboundQueue, opcode: WebSocketOpcode, abort: @escaping () -> Void) {
@@ -65,13 +65,25 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
                 guard context.channel.isWritable else { return }
             }
             switch queue.popOrRequestWake() {
-            case .frame(let bytes) where bytes.isEmpty:
-                // What was queued before the marker goes out first; what the hub would queue
-                // after it (a slow consumer stays subscribed until the socket is gone) is refused.
-                if unflushed { context.flush(); unflushed = false }
+            case .end(let ending):
+                // What was queued before the ending has gone out; the queue refuses what the hub
+                // would queue after it (a slow consumer stays subscribed until the socket is gone).
                 hasEnded = true
                 queue.close()
-                abort()
+                switch ending {
+                case .abort:
+                    if unflushed { context.flush(); unflushed = false }
+                    abort()
+                case .close(let code, let reason):
+                    // The close frame, then the TCP close once it is written: the client reads the
+                    // code and reason as the vendor's server would send them.
+                    var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+                    payload.writeInteger(code)
+                    payload.writeString(reason)
+                    unflushed = false
+                    context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+                        .whenComplete { _ in context.close(promise: nil) }
+                }
                 return
             case .frame(let bytes):
                 var buffer = context.channel.allocator.buffer(capacity: bytes.count)

@@ -68,15 +68,48 @@ struct SocketWriterTests {
         #expect(try f.written() == [[5]])
     }
 
-    @Test("the abort marker: what came before goes out, then nothing more, and the queue refuses pushes")
-    func abortMarker() throws {
+    @Test("an abort ending: what came before goes out, then nothing more, and the queue refuses pushes")
+    func abortEnding() throws {
         let f = try Fixture()
         #expect(f.queue.pushControl(Array("auth_failed".utf8)) == .queued)
-        #expect(f.queue.pushControl([]) == .queued)
-        #expect(f.queue.push([9]) == .queued)
+        f.queue.end(.abort)
+        #expect(f.queue.push([9]) == .closed)
         #expect(try f.written() == [Array("auth_failed".utf8)])
         #expect(f.aborts == 1)
         #expect(f.queue.push([10]) == .closed)
         #expect(try f.written() == [])
+    }
+
+    @Test("a close ending: queued frames, then a close frame with the code and reason, then the channel closes; no abort")
+    func closeEnding() throws {
+        let f = try Fixture()
+        #expect(f.queue.push([1]) == .queued)
+        f.queue.end(.close(code: 1011, reason: "going away"))
+        f.queue.end(.abort) // the first ending asked for wins
+        f.channel.embeddedEventLoop.run()
+        let data = try #require(try f.channel.readOutbound(as: WebSocketFrame.self))
+        #expect(data.opcode == .text && Array(data.unmaskedData.readableBytesView) == [1])
+        var close = try #require(try f.channel.readOutbound(as: WebSocketFrame.self)).unmaskedData
+        #expect(close.readInteger(as: UInt16.self) == 1011)
+        #expect(close.readString(length: close.readableBytes) == "going away")
+        #expect(f.aborts == 0)
+        #expect(!f.channel.isActive, "closed after the close frame")
+    }
+
+    @Test("muted: nothing goes out and nothing piles up, while an ending still does; unmuted, frames flow again")
+    func muted() throws {
+        let f = try Fixture()
+        #expect(f.queue.push([1]) == .queued)
+        f.queue.setMuted(true)
+        #expect(f.queue.push([2]) == .queued && f.queue.pushControl([3]) == .queued)
+        #expect(try f.written() == [])
+        #expect(f.queue.backlogBytes == 0, "a muted connection is never judged slow")
+        f.queue.setMuted(false)
+        #expect(f.queue.push([4]) == .queued)
+        #expect(try f.written() == [[4]])
+        f.queue.setMuted(true)
+        f.queue.end(.abort)
+        _ = try f.written()
+        #expect(f.aborts == 1)
     }
 }
