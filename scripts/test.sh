@@ -140,6 +140,19 @@ ctl_connections() {
         "${ctl[@]}" connections | has "^c[0-9]* *polygon */stocks *ck *yes *127\.0\.0\.1:[0-9]* .*Q:MSFT T:AAPL$" && { ok=1; break; }
         sleep 0.2
     done
+    # Faults on it: a mute shows on the connection and in the list, ends, and a drop reaches it.
+    local id
+    id=$("${ctl[@]}" connections | sed -n 's/^\(c[0-9]*\) .*/\1/p' | head -1)
+    [ "$ok" = 1 ] && ok=0 && {
+        "${ctl[@]}" mute "$id" --for 1h | has "^posted f1  mute  active .*  reached $id$" &&
+        "${ctl[@]}" connections | has " f1 *Q:MSFT T:AAPL$" &&
+        "${ctl[@]}" faults | has "^f1  mute  active" &&
+        "${ctl[@]}" unmute f1 | has "^ended f1  mute  ended" &&
+        "${ctl[@]}" close "$id" --code 4000 --reason bye | has "^posted f2  close  ended .* code=4000 reason=bye  reached $id$" &&
+        ! "${ctl[@]}" unmute f2 2>"$work/err" && grep -q "acted once" "$work/err" &&
+        ! "${ctl[@]}" drop 2>"$work/err" && grep -q "name the connections" "$work/err" &&
+        ok=1
+    }
     kill "$tail_pid" 2>/dev/null; wait "$tail_pid" 2>/dev/null
     if [ "$ok" = 1 ]; then
         ok=0
@@ -148,7 +161,7 @@ ctl_connections() {
     stop_server
     [ "$ok" = 1 ]
 }
-check "ctl connections: a connected client with its key and topics, gone after it leaves" ctl_connections
+check "ctl connections and faults: a client listed with its key and topics, muted, unmuted, closed; gone after it leaves" ctl_connections
 check "ctl: no server is named, with what to do" \
     bash -c "out=\$('$bin' ctl --url http://127.0.0.1:1 state 2>&1); rc=\$?; [ \$rc -ne 0 ] && grep -q 'no server at http://127.0.0.1:1: start one with \`tickforge serve\`' <<< \"\$out\""
 check "serve: a bad scenario script is named, with the step and field" \

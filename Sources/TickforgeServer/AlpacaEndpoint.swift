@@ -65,9 +65,10 @@ struct AlpacaEndpoint: Sendable {
                 c.abortAfterQueued()
             case .authenticate(let key):
                 // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
+                c.updateProfile { $0.key = key }
                 let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: configuration.maxConnectionsPerKey)
                 c.logger.info(admitted ? "authenticated" : "refused: connection limit exceeded for the key")
-                c.updateProfile { $0.key = key; $0.authenticated = admitted }
+                c.updateProfile { $0.authenticated = admitted }
                 await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }

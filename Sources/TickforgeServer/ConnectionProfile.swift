@@ -19,6 +19,8 @@ struct ConnectionProfile: Sendable {
     /// Symbols by channel, each in the order first asked for: Polygon's `T`, `Q`, `A`, `AM`,
     /// `LULD`; Alpaca's `trades`, `quotes`, `bars`…
     var subscriptions: [(channel: String, symbols: [String])] = []
+    /// The lasting faults acting on it now (mutes), by id.
+    var faults: [String] = []
 
     init(id: String, dialect: String, path: String, remote: String, connectedAt: Timestamp = SystemTime.now()) {
         self.id = id

@@ -7,7 +7,27 @@ actor ConnectionRegistry {
     private var connections: [SubscriberID: any ManagedConnection] = [:]
     private var byKey: [String: [SubscriberID]] = [:]
 
-    func add(_ c: any ManagedConnection) { connections[c.subscriber.id] = c }
+    /// Lasting selector faults (a mute of every Alpaca connection for 30 s): they also reach
+    /// connections that open, or authenticate with the key they name, while they last.
+    private var standing: [Fault] = []
+    /// The connections each standing fault reached after it was posted.
+    private(set) var standingApplied: [String: [String]] = [:]
+
+    func add(_ c: any ManagedConnection) {
+        connections[c.subscriber.id] = c
+        applyStanding(to: c)
+    }
+
+    func addStanding(_ fault: Fault) { standing.append(fault) }
+    func removeStanding(_ id: String) { standing.removeAll { $0.id == id } }
+
+    private func applyStanding(to c: any ManagedConnection) {
+        let p = c.profile
+        for f in standing where f.target.matches(p) && !p.faults.contains(f.id) {
+            f.act(on: c)
+            standingApplied[f.id, default: []].append(p.id)
+        }
+    }
 
     func remove(_ id: SubscriberID) {
         connections.removeValue(forKey: id)
@@ -23,6 +43,7 @@ actor ConnectionRegistry {
         var ids = live(k).filter { $0 != id }
         ids.append(id)
         byKey[k] = ids
+        if let c = connections[id] { applyStanding(to: c) }
         guard let limit, ids.count > limit else { return [] }
         return ids.prefix(ids.count - limit).compactMap { connections[$0] }
     }
@@ -33,6 +54,7 @@ actor ConnectionRegistry {
         let ids = live(k).filter { $0 != id }
         if let limit, ids.count >= limit { return false }
         byKey[k] = ids + [id]
+        if let c = connections[id] { applyStanding(to: c) }
         return true
     }
 

@@ -16,6 +16,7 @@ struct CtlCommand: AsyncParsableCommand {
             Halt.self, Resume.self, Gap.self, Volatility.self, Liquidity.self, Burst.self, Trend.self, Stale.self,
             Limit.self, Session.self, Push.self, Cancel.self, Correct.self,
             List.self, Remove.self, Reset.self, Timeline.self, Run.self, Clock.self, State.self, Connections.self,
+            Drop.self, Close.self, Mute.self, Unmute.self, Faults.self,
         ]
     )
 
@@ -504,10 +505,10 @@ enum CtlText {
     }
 
     /// A table, one connection a line:
-    /// `c3  polygon  /stocks  demo  yes  127.0.0.1:50412  12 frames  3.1 KB  backlog 0 B  T:AAPL Q:*`
+    /// `c3  polygon  /stocks  demo  yes  127.0.0.1:50412  12 frames, 3.1 KB  0 B  f2  Q:* T:AAPL`
     static func connections(_ list: [[String: Any]]) -> String {
         guard !list.isEmpty else { return "no connections" }
-        let header = ["ID", "DIALECT", "PATH", "KEY", "AUTH", "REMOTE", "SENT", "BACKLOG", "SUBSCRIPTIONS"]
+        let header = ["ID", "DIALECT", "PATH", "KEY", "AUTH", "REMOTE", "SENT", "BACKLOG", "FAULTS", "SUBSCRIPTIONS"]
         let rows = list.map { c -> [String] in
             let subscriptions = (c["subscriptions"] as? [String: [String]] ?? [:]).sorted { $0.key < $1.key }
                 .map { "\($0.key):\($0.value.joined(separator: ","))" }.joined(separator: " ")
@@ -515,6 +516,7 @@ enum CtlText {
                 c["id"] as? String ?? "?", c["dialect"] as? String ?? "?", c["path"] as? String ?? "?",
                 c["key"] as? String ?? "-", isTrue(c["authenticated"]) ? "yes" : "no", c["remote"] as? String ?? "?",
                 "\(c["framesSent"] ?? 0) frames, \(bytes(c["bytesSent"]))", bytes(c["backlogBytes"]),
+                (c["faults"] as? [String]).flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") } ?? "-",
                 subscriptions.isEmpty ? "-" : subscriptions,
             ]
         }

@@ -58,17 +58,19 @@ final class Shared<Value: Sendable>: Sendable {
 final class RecordingClient: Sendable {
     private let frames = Shared<[String]>([])
     private let closed = Shared<Bool>(false)
+    /// The server's close frame, if it sent one: its code and reason.
+    private let closeFrame = Shared<(code: String, reason: String?)?>(nil)
     private let outbox: AsyncStream<String>.Continuation
     private let task: Task<Void, Never>
 
     init(url: String) {
         let (stream, continuation) = AsyncStream<String>.makeStream()
         outbox = continuation
-        let frames = self.frames, closed = self.closed
+        let frames = self.frames, closed = self.closed, closeFrame = self.closeFrame
         var logger = Logger(label: "test.client")
         logger.logLevel = .critical
         task = Task {
-            _ = try? await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+            let close = try? await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
                 let writer = Task {
                     for await text in stream { try? await outbound.write(.text(text)) }
                 }
@@ -77,9 +79,13 @@ final class RecordingClient: Sendable {
                     if case .text(let t) = message { frames.withLock { $0.append(t) } }
                 }
             }
+            if let frame = close ?? nil { closeFrame.withLock { $0 = ("\(frame.closeCode)", frame.reason) } }
             closed.withLock { $0 = true }
         }
     }
+
+    /// The close frame the server sent, once closed; `nil` for a reset (or while open).
+    var serverClose: (code: String, reason: String?)? { closeFrame.withLock { $0 } }
 
     func send(_ text: String) { outbox.yield(text) }
     var received: [String] { frames.withLock { $0 } }

@@ -20,6 +20,7 @@ enum ConnectionJSON {
             "bytesSent": .number(Double(traffic.sentBytes)),
             "backlogFrames": .number(Double(traffic.backlogFrames)),
             "backlogBytes": .number(Double(traffic.backlogBytes)),
+            "faults": .array(p.faults.map(JSONValue.string)),
         ])
     }
 }

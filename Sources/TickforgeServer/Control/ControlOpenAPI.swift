@@ -1063,7 +1063,8 @@ enum ControlOpenAPI {
           "framesSent",
           "bytesSent",
           "backlogFrames",
-          "backlogBytes"
+          "backlogBytes",
+          "faults"
         ],
         "additionalProperties": false,
         "properties": {
@@ -1144,6 +1145,160 @@ enum ControlOpenAPI {
             "type": "integer",
             "minimum": 0,
             "description": "Their bytes: a slow reader's backlog grows here, up to the slow-consumer bound."
+          },
+          "faults": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The lasting faults acting on it now (mutes), by id."
+          }
+        }
+      },
+      "FaultRequest": {
+        "type": "object",
+        "required": [
+          "kind"
+        ],
+        "additionalProperties": false,
+        "description": "Exactly one target: `connections` (\"all\" or ids), or a selector (`dialect`, `path`, `key`). Faults act when posted.",
+        "properties": {
+          "kind": {
+            "enum": [
+              "drop",
+              "close",
+              "mute"
+            ],
+            "description": "`drop`: a TCP reset with no close frame, as the vendors' servers drop a connection. `close`: a close frame with `code` and `reason`, then the TCP close. `mute`: the connection stays open and answers pings, but is sent nothing (no data, acknowledgements or statuses) until the fault ends."
+          },
+          "connections": {
+            "oneOf": [
+              {
+                "const": "all"
+              },
+              {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {
+                  "type": "string",
+                  "pattern": "^c[0-9]+$"
+                }
+              }
+            ],
+            "examples": [
+              [
+                "c3"
+              ],
+              "all"
+            ]
+          },
+          "dialect": {
+            "enum": [
+              "polygon",
+              "alpaca"
+            ],
+            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+          },
+          "path": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "examples": [
+              "/v2/iex"
+            ],
+            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+          },
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+          },
+          "code": {
+            "type": "integer",
+            "minimum": 1000,
+            "maximum": 4999,
+            "not": {
+              "enum": [
+                1004,
+                1005,
+                1006,
+                1015
+              ]
+            },
+            "description": "`close` only; default 1011."
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 123,
+            "description": "`close` only: at most 123 bytes of UTF-8."
+          },
+          "for": {
+            "oneOf": [
+              {
+                "type": "string",
+                "examples": [
+                  "30s",
+                  "5m"
+                ]
+              },
+              {
+                "type": "number",
+                "exclusiveMinimum": 0
+              }
+            ],
+            "description": "`mute` only: how long, in market time; without it the mute lasts until DELETE /control/faults/{id}."
+          },
+          "id": {
+            "type": "string",
+            "description": "Ignored: the server names faults f1, f2, …"
+          }
+        }
+      },
+      "Fault": {
+        "type": "object",
+        "required": [
+          "id",
+          "kind",
+          "at",
+          "state",
+          "appliedTo"
+        ],
+        "additionalProperties": true,
+        "description": "A fault as stored: its request's fields, `at` (market time it acted), `until` and `endedAt` for a mute, `state` now, and `appliedTo`, the connections it reached.",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "kind": {
+            "enum": [
+              "drop",
+              "close",
+              "mute"
+            ]
+          },
+          "at": {
+            "type": "string"
+          },
+          "state": {
+            "enum": [
+              "active",
+              "ended"
+            ]
+          },
+          "appliedTo": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "until": {
+            "type": "string"
+          },
+          "endedAt": {
+            "type": "string"
           }
         }
       }
@@ -1760,6 +1915,210 @@ enum ControlOpenAPI {
                 }
               }
             }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/faults": {
+      "post": {
+        "operationId": "addFault",
+        "summary": "Posts a connection fault: drop, close or mute, on named connections, all of them, or a selector.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FaultRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fault"
+                }
+              }
+            },
+            "description": "The fault as stored, with its id (f1, f2, …) and the connections it reached."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "The request is not a fault: the error names the field and what was expected."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "A connection it names is not open."
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "The session holds the most faults it keeps."
+          },
+          "413": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "The body is over 1 MB."
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      },
+      "get": {
+        "operationId": "faults",
+        "summary": "The session's faults, each active or ended.",
+        "responses": {
+          "200": {
+            "description": "The faults, in the order they were posted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "faults"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "faults": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Fault"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No token is set and the peer is not on loopback.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/control/faults/{id}": {
+      "delete": {
+        "operationId": "endFault",
+        "summary": "Ends a lasting fault (a mute) now.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fault"
+                }
+              }
+            },
+            "description": "The fault, ended."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No fault has this id."
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "A drop or a close acted once and has nothing to end."
           },
           "401": {
             "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",

@@ -7,6 +7,11 @@ import TickforgeMarket
 /// hub, and steers the clock.
 actor ControlPlane {
     private var book: ScenarioBook
+    /// Connection faults posted this session, in order.
+    private var faults: [Fault] = []
+    private var nextFault = 1
+    /// The most faults a session keeps.
+    static let maxFaults = 10_000
     private let hub: FeedHub
     private let clock: FeedClock
     private let registry: ConnectionRegistry
@@ -101,6 +106,94 @@ actor ControlPlane {
     func connections() async -> JSONValue {
         let all = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
         return .object(["connections": .array(all.map(ConnectionJSON.object))])
+    }
+
+    // MARK: faults
+
+    /// Posts a fault: it acts at once on every open connection its target names, and a lasting
+    /// selector fault also on those that open (or authenticate) while it lasts.
+    func addFault(_ request: JSONValue) async throws(ControlError) -> JSONValue {
+        guard faults.count < Self.maxFaults else { throw ControlError(409, "this session holds \(Self.maxFaults) faults, the most it keeps; restart the server") }
+        let now = clock.now
+        var fault = try Fault.parse(request, id: "f\(nextFault)", now: now)
+        if let ids = fault.target.ids {
+            let known = Set(await registry.all.map(\.profile.id))
+            if let missing = ids.first(where: { !known.contains($0) }) {
+                throw ControlError(404, "no open connection with id '\(missing)' (GET /control/connections lists them)")
+            }
+        }
+        nextFault += 1
+        // A lasting selector fault stands before the open connections are read, so one that opens
+        // in between is reached (by the registry, as it is added) rather than missed.
+        if fault.lasts, fault.target.isSelector { await registry.addStanding(fault) }
+        let open = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
+        for c in open where fault.target.matches(c.profile) && !c.profile.faults.contains(fault.id) {
+            fault.act(on: c)
+            fault.appliedTo.append(c.profile.id)
+        }
+        faults.append(fault)
+        logger.info("fault posted", metadata: ["id": "\(fault.id)", "kind": "\(fault.kindName)", "connections": "\(fault.appliedTo.joined(separator: ","))"])
+        if let until = fault.until { expire(fault.id, at: until) }
+        return await faultJSON(fault, now: now)
+    }
+
+    func listFaults() async -> JSONValue {
+        let now = clock.now
+        var list: [JSONValue] = []
+        for f in faults { list.append(await faultJSON(f, now: now)) }
+        return .object(["faults": .array(list)])
+    }
+
+    /// Ends a lasting fault now: a muted connection speaks again.
+    func endFault(_ id: String) async throws(ControlError) -> JSONValue {
+        guard let i = faults.firstIndex(where: { $0.id == id }) else {
+            throw ControlError(404, "no fault with id '\(id)' (GET /control/faults lists them)")
+        }
+        let now = clock.now
+        guard faults[i].lasts else {
+            throw ControlError(409, "fault '\(id)' is a \(faults[i].kindName): it acted once, at \(RFC3339.format(faults[i].at)), and has nothing to end")
+        }
+        if faults[i].isActive(at: now) {
+            faults[i].endedAt = now
+            await lift(faults[i])
+            logger.info("fault ended", metadata: ["id": "\(id)"])
+        }
+        return await faultJSON(faults[i], now: now)
+    }
+
+    private func faultJSON(_ f: Fault, now: Timestamp) async -> JSONValue {
+        var f = f
+        f.appliedTo += await registry.standingApplied[f.id] ?? []
+        return f.json(now: now)
+    }
+
+    /// Takes a mute off every connection it reached; one still under another mute stays silent.
+    private func lift(_ f: Fault) async {
+        await registry.removeStanding(f.id)
+        for c in await registry.all where c.profile.faults.contains(f.id) {
+            c.updateProfile { $0.faults.removeAll { $0 == f.id } }
+            if c.profile.faults.isEmpty { c.setMuted(false) }
+        }
+    }
+
+    /// Lifts a mute when the market clock reaches its end (checked every 20 ms of real time, so a
+    /// paused clock keeps it on, as it keeps a scenario in force).
+    private func expire(_ id: String, at until: Timestamp) {
+        let clock = clock
+        Task { [weak self] in
+            while clock.now < until {
+                try? await Task.sleep(nanoseconds: 20_000_000)
+                if self == nil { return }
+            }
+            await self?.expired(id)
+        }
+    }
+
+    private func expired(_ id: String) async {
+        guard let i = faults.firstIndex(where: { $0.id == id }), faults[i].endedAt == nil else { return }
+        faults[i].endedAt = faults[i].until
+        await lift(faults[i])
+        logger.info("fault ended", metadata: ["id": "\(id)", "why": "its time was up"])
     }
 
     // MARK: state and clock

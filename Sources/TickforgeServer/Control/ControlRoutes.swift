@@ -11,6 +11,7 @@ enum ControlRoutes {
         ("/control/openapi.json", ["GET"]), ("/control/scenarios", ["GET", "POST"]), ("/control/scenarios/*", ["DELETE"]),
         ("/control/reset", ["POST"]), ("/control/timeline", ["GET"]), ("/control/scripts", ["POST"]),
         ("/control/state", ["GET"]), ("/control/clock", ["POST"]), ("/control/connections", ["GET"]),
+        ("/control/faults", ["GET", "POST"]), ("/control/faults/*", ["DELETE"]),
     ]
 
     /// The methods a path takes, or `nil` if no route has it.
@@ -51,6 +52,11 @@ enum ControlRoutes {
         }
         control.get("state") { _, _ in respond(200, await plane.state()) }
         control.get("connections") { _, _ in respond(200, await plane.connections()) }
+        control.post("faults") { request, _ in respond(201, try await plane.addFault(try await json(request))) }
+        control.get("faults") { _, _ in respond(200, await plane.listFaults()) }
+        control.delete("faults/:id") { _, context in
+            respond(200, try await plane.endFault(context.parameters.get("id") ?? ""))
+        }
         control.post("clock") { request, _ in
             let body = try await json(request)
             return respond(200, try await plane.clock(body))

@@ -258,9 +258,9 @@ struct ScenarioRequest {
         }
 
         /// Fails on any field the kind does not take.
-        func finish(_ kind: String) throws(ControlError) {
+        func finish(_ kind: String, of thing: String = "scenario") throws(ControlError) {
             guard let extra = remaining.keys.sorted().first else { return }
-            throw ControlError(400, "field '\(extra)': not a field of a \(kind) scenario")
+            throw ControlError(400, "field '\(extra)': not a field of a \(kind) \(thing)")
         }
 
         private static func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
