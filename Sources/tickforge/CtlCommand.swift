@@ -79,6 +79,11 @@ struct CtlOptions: ParsableArguments {
     }
 
     /// Prints an answer: as JSON with `--json`, else with `readable`.
+    /// An id as one segment of a request path: a `/` or a space in it cannot change the route.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+    }
+
     func show(_ answer: Any, _ readable: (Any) -> String) {
         if json, let data = try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys, .prettyPrinted, .fragmentsAllowed]) {
             print(String(decoding: data, as: UTF8.self))
@@ -387,8 +392,7 @@ extension CtlCommand {
         var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "Its id (ctl list shows them).") var id: String
         func run() throws {
-            let encoded = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
-            let answer = try options.call("DELETE", "/control/scenarios/\(encoded)")
+            let answer = try options.call("DELETE", "/control/scenarios/" + CtlOptions.pathSegment(id))
             options.show(answer) { "ended " + CtlText.line($0 as? [String: Any] ?? [:]) }
         }
     }

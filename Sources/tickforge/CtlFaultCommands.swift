@@ -75,8 +75,7 @@ extension CtlCommand {
         var options: CtlOptions { local.over(parent.options) }
         @Argument(help: "The fault's id (ctl faults lists them).") var id: String
         func run() throws {
-            let encoded = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
-            let answer = try options.call("DELETE", "/control/faults/\(encoded)")
+            let answer = try options.call("DELETE", "/control/faults/" + CtlOptions.pathSegment(id))
             options.show(answer) { "ended " + CtlText.fault($0 as? [String: Any] ?? [:]) }
         }
     }

@@ -24,60 +24,53 @@ def only_connection(server, key):
     return found[0] if len(found) == 1 else None
 
 
-def test_massive_reconnects_and_resubscribes_after_a_drop(serve):
-    server = serve("--symbols", "AAPL,MSFT")
-    client = WebSocketClient(api_key="dropme", feed=server.feed, market="stocks", secure=False,
-                             subscriptions=["T.AAPL", "Q.MSFT"], max_reconnects=5)
+async def with_massive(server, key, subscriptions, body):
+    """Runs the massive client on `key` until its first data, then `body(connection)` with the
+    server's listing of that connection; stops the client unless `body` saw it stop by itself."""
+    client = WebSocketClient(api_key=key, feed=server.feed, market="stocks", secure=False,
+                             subscriptions=subscriptions, max_reconnects=5)
+    got = asyncio.Event()
 
-    async def scenario():
-        got = asyncio.Event()
+    async def handler(msgs):
+        got.set()
 
-        async def handler(msgs):
-            got.set()
-
-        task = asyncio.create_task(client.connect(handler))
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-            first = await asyncio.to_thread(only_connection, server, "dropme")
-            assert first and first["subscriptions"] == {"T": ["AAPL"], "Q": ["MSFT"]}, server.connections()
-            out = await asyncio.to_thread(ctl, server, "drop", first["id"])
-            assert f"reached {first['id']}" in out
-
-            def came_back():
-                c = only_connection(server, "dropme")
-                return c is not None and c["id"] != first["id"] and c["subscriptions"] == first["subscriptions"]
-            assert await asyncio.to_thread(wait_until, came_back, TIMEOUT_S), server.connections()
-        finally:
+    task = asyncio.create_task(client.connect(handler))
+    try:
+        await asyncio.wait_for(got.wait(), TIMEOUT_S)
+        first = await asyncio.to_thread(only_connection, server, key)
+        assert first is not None, server.connections()
+        await body(first, task)
+    finally:
+        if not task.done():
             await stop_polygon(client, task)
 
-    asyncio.run(scenario())
+
+def test_massive_reconnects_and_resubscribes_after_a_drop(serve):
+    server = serve("--symbols", "AAPL,MSFT")
+
+    async def body(first, task):
+        assert first["subscriptions"] == {"T": ["AAPL"], "Q": ["MSFT"]}, first
+        out = await asyncio.to_thread(ctl, server, "drop", first["id"])
+        assert f"reached {first['id']}" in out
+
+        def came_back():
+            c = only_connection(server, "dropme")
+            return c is not None and c["id"] != first["id"] and c["subscriptions"] == first["subscriptions"]
+        assert await asyncio.to_thread(wait_until, came_back, TIMEOUT_S), server.connections()
+
+    asyncio.run(with_massive(server, "dropme", ["T.AAPL", "Q.MSFT"], body))
 
 
 def test_massive_stops_for_good_after_a_close_with_1001(serve):
     server = serve("--symbols", "AAPL")
-    client = WebSocketClient(api_key="closeme", feed=server.feed, market="stocks", secure=False,
-                             subscriptions=["T.AAPL"], max_reconnects=5)
 
-    async def scenario():
-        got = asyncio.Event()
+    async def body(first, task):
+        await asyncio.to_thread(ctl, server, "close", first["id"], "--code", "1001", "--reason", "going away")
+        # connect() returns on its own: no reconnect.
+        await asyncio.wait_for(task, TIMEOUT_S)
+        assert await asyncio.to_thread(wait_until, lambda: server.connections() == [], 10), server.connections()
 
-        async def handler(msgs):
-            got.set()
-
-        task = asyncio.create_task(client.connect(handler))
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-            first = await asyncio.to_thread(only_connection, server, "closeme")
-            assert first is not None
-            await asyncio.to_thread(ctl, server, "close", first["id"], "--code", "1001", "--reason", "going away")
-            # connect() returns on its own: no reconnect.
-            await asyncio.wait_for(task, TIMEOUT_S)
-            assert await asyncio.to_thread(wait_until, lambda: server.connections() == [], 10), server.connections()
-        finally:
-            if not task.done():
-                await stop_polygon(client, task)
-
-    asyncio.run(scenario())
+    asyncio.run(with_massive(server, "closeme", ["T.AAPL"], body))
 
 
 def test_a_muted_socket_answers_pings_and_sends_nothing_until_the_mute_ends(serve):
