@@ -15,13 +15,6 @@ enum ControlOpenAPI {
     }
   ],
   "components": {
-    "securitySchemes": {
-      "bearer": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "Needed when the server was started with --control-token (TICKFORGE_CONTROL_TOKEN)."
-      }
-    },
     "schemas": {
       "Error": {
         "type": "object",
@@ -1302,6 +1295,28 @@ enum ControlOpenAPI {
           }
         }
       }
+    },
+    "responses": {
+      "Unauthorized": {
+        "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "No token is set and the peer is not on loopback.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
     }
   },
   "security": [
@@ -1338,24 +1353,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       },
@@ -1425,24 +1426,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "400": {
             "description": "The request is not valid: `error` names the field and what was expected.",
@@ -1513,24 +1500,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -1560,24 +1533,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -1598,24 +1557,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -1679,24 +1624,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "400": {
             "description": "The request is not valid: `error` names the field and what was expected.",
@@ -1737,24 +1668,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -1847,24 +1764,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "400": {
             "description": "The request is not valid: `error` names the field and what was expected.",
@@ -1917,24 +1820,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -2005,24 +1894,10 @@ enum ControlOpenAPI {
             "description": "The body is over 1 MB."
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       },
@@ -2053,24 +1928,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -2121,24 +1982,10 @@ enum ControlOpenAPI {
             "description": "A drop or a close acted once and has nothing to end."
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -2159,24 +2006,10 @@ enum ControlOpenAPI {
             }
           },
           "401": {
-            "description": "A token is set (`--control-token`) and the request did not carry `Authorization: Bearer <token>`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "description": "No token is set and the peer is not on loopback.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
