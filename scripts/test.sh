@@ -150,6 +150,8 @@ ctl_connections() {
         "${ctl[@]}" unmute f1 | has "^ended f1  mute  ended" &&
         "${ctl[@]}" close "$id" --code 4000 --reason bye | has "^posted f2  close  ended .* code=4000 reason=bye  reached $id$" &&
         ! "${ctl[@]}" unmute f2 2>"$work/err" && grep -q "acted once" "$work/err" &&
+        "${ctl[@]}" disconnect-after --key nobody --seconds 5 | has "^posted f3  disconnect-after  active .*key=nobody  reached none$" &&
+        "${ctl[@]}" unmute f3 | has "^ended f3  disconnect-after  ended" &&
         ! "${ctl[@]}" drop 2>"$work/err" && grep -q "name the connections" "$work/err" &&
         ok=1
     }

@@ -69,6 +69,7 @@ struct AlpacaEndpoint: Sendable {
                 let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: configuration.maxConnectionsPerKey)
                 c.logger.info(admitted ? "authenticated" : "refused: connection limit exceeded for the key")
                 c.updateProfile { $0.authenticated = admitted }
+                if admitted { await registry.sessionAuthenticated(c.subscriber.id) }
                 await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }

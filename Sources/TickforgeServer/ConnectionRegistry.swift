@@ -7,8 +7,8 @@ actor ConnectionRegistry {
     private var connections: [SubscriberID: any ManagedConnection] = [:]
     private var byKey: [String: [SubscriberID]] = [:]
 
-    /// Lasting selector faults (a mute of every Alpaca connection for 30 s): they also reach
-    /// connections that open, or authenticate with the key they name, while they last.
+    /// Lasting faults (a mute of every Alpaca connection for 30 s, a disconnect-after): they also
+    /// reach connections that open, or authenticate, while they last.
     private var standing: [Fault] = []
     /// The connections each standing fault reached after it was posted.
     private(set) var standingApplied: [String: [String]] = [:]
@@ -20,12 +20,18 @@ actor ConnectionRegistry {
 
     func addStanding(_ fault: Fault) { standing.append(fault) }
     func removeStanding(_ id: String) { standing.removeAll { $0.id == id } }
+    func isStanding(_ id: String) -> Bool { standing.contains { $0.id == id } }
+
+    /// A connection authenticated (its profile says with which key): the standing faults that
+    /// wait for that, or name the key, reach it now.
+    func sessionAuthenticated(_ id: SubscriberID) {
+        if let c = connections[id] { applyStanding(to: c) }
+    }
 
     private func applyStanding(to c: any ManagedConnection) {
         let p = c.profile
         for f in standing where f.target.matches(p) && !p.faults.contains(f.id) {
-            f.act(on: c)
-            standingApplied[f.id, default: []].append(p.id)
+            if f.act(on: c, registry: self) { standingApplied[f.id, default: []].append(p.id) }
         }
     }
 
@@ -43,7 +49,6 @@ actor ConnectionRegistry {
         var ids = live(k).filter { $0 != id }
         ids.append(id)
         byKey[k] = ids
-        if let c = connections[id] { applyStanding(to: c) }
         guard let limit, ids.count > limit else { return [] }
         return ids.prefix(ids.count - limit).compactMap { connections[$0] }
     }
@@ -54,7 +59,6 @@ actor ConnectionRegistry {
         let ids = live(k).filter { $0 != id }
         if let limit, ids.count >= limit { return false }
         byKey[k] = ids + [id]
-        if let c = connections[id] { applyStanding(to: c) }
         return true
     }
 

@@ -49,6 +49,7 @@ struct PolygonEndpoint: Sendable {
                 for old in await registry.authenticated(c.subscriber.id, key: key, scope: "/stocks", limit: configuration.maxConnectionsPerKey) {
                     old.evict()
                 }
+                await registry.sessionAuthenticated(c.subscriber.id)
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.ticker) } }
                 let wanted = topics.compactMap { t in t.channel.kind.map { (topic: t, kind: $0) } }

@@ -68,8 +68,28 @@ extension CtlCommand {
         }
     }
 
+    struct DisconnectAfter: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "disconnect-after",
+            abstract: "Drop each matching connection some seconds after it authenticates, again after every reconnect, while the fault lasts."
+        )
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @OptionGroup var target: FaultTargetOptions
+        @Option(help: "Seconds (real time) from authentication to the drop, e.g. 30.") var seconds: Double
+        @Option(name: .customLong("for"), help: "How long the fault lasts, in market time (10m); default: until ctl unmute ID.") var duration: String?
+        func run() throws {
+            var body = try target.fields()
+            body["kind"] = "disconnect-after"
+            body["seconds"] = seconds
+            if let duration { body["for"] = duration }
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
     struct Unmute: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a mute now (by its fault id, e.g. f2).")
+        static let configuration = CommandConfiguration(abstract: "End a lasting fault now, a mute or a disconnect-after (by its fault id, e.g. f2).")
         @OptionGroup var local: CtlOptions
         @ParentCommand var parent: CtlCommand
         var options: CtlOptions { local.over(parent.options) }

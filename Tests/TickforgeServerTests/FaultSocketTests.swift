@@ -126,6 +126,39 @@ struct FaultSocketTests {
         #expect(after.first { $0["id"] as? String == faultID }?["state"] as? String == "ended")
     }
 
+    @Test("disconnect-after drops each matching connection that long after it authenticates, again on reconnect; other dialects are left alone; ended, connections stay")
+    func disconnectAfter() async throws {
+        let server = try await RunningServer.start { $0.start = Self.start }
+        defer { Task { await server.stop() } }
+        let bystander = alpaca(server, key: "alp")
+        defer { bystander.stop() }
+        let fault = try await call(server, "POST", "/control/faults", #"{"kind":"disconnect-after","dialect":"polygon","seconds":0.3}"#)
+        #expect(fault.status == 201 && fault.json["seconds"] as? Double == 0.3 && fault.json["state"] as? String == "active")
+        let faultID = try #require(fault.json["id"] as? String)
+
+        // Two connections in turn, as a reconnecting client makes them: each is dropped (a reset)
+        // once it has authenticated.
+        for round in 1...2 {
+            let client = polygon(server, key: "p\(round)")
+            defer { client.stop() }
+            #expect(await client.waitFor { $0.received.contains { $0.contains("auth_success") } })
+            #expect(await client.waitFor { $0.isClosed }, "round \(round): not dropped")
+            #expect(client.serverClose == nil)
+        }
+        #expect(await bystander.waitFor { $0.received.count > 3 })
+        #expect(!bystander.isClosed, "an Alpaca connection is not a polygon one")
+        let listed = try await call(server, "GET", "/control/faults").json["faults"] as? [[String: Any]] ?? []
+        #expect((listed.first?["appliedTo"] as? [String])?.count == 2)
+
+        #expect(try await call(server, "DELETE", "/control/faults/\(faultID)").json["state"] as? String == "ended")
+        let after = polygon(server, key: "p3")
+        defer { after.stop() }
+        #expect(await after.waitFor { $0.received.contains { $0.contains("auth_success") } })
+        let seen = after.dataFrames.count
+        #expect(await after.waitFor { $0.dataFrames.count > seen + 20 })
+        #expect(!after.isClosed, "the fault ended: connections stay")
+    }
+
     @Test("bad fault requests get 400 naming the field, an unknown connection 404, ending a drop 409")
     func badRequests() async throws {
         let server = try await RunningServer.start { $0.start = Self.start }
@@ -142,6 +175,8 @@ struct FaultSocketTests {
         try await expect(#"{"kind":"drop","connections":"all","for":"5s"}"#, 400, "field 'for'")
         try await expect(#"{"kind":"drop","connections":"all","at":"+5s"}"#, 400, "field 'at'")
         try await expect(#"{"kind":"mute","connections":"all","colour":"red"}"#, 400, "not a field of a mute fault")
+        try await expect(#"{"kind":"disconnect-after","connections":"all"}"#, 400, "field 'seconds'")
+        try await expect(#"{"kind":"drop","connections":"all","seconds":3}"#, 400, "not a field of a drop fault")
         try await expect(#"{"kind":"drop","connections":["c999"]}"#, 404, "no open connection with id 'c999'")
         let drop = try await call(server, "POST", "/control/faults", #"{"kind":"drop","connections":"all"}"#)
         #expect(drop.status == 201 && drop.json["appliedTo"] as? [String] == [])

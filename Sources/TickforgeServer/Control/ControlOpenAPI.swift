@@ -1160,9 +1160,10 @@ enum ControlOpenAPI {
             "enum": [
               "drop",
               "close",
-              "mute"
+              "mute",
+              "disconnect-after"
             ],
-            "description": "`drop`: a TCP reset with no close frame, as the vendors' servers drop a connection. `close`: a close frame with `code` and `reason`, then the TCP close. `mute`: the connection stays open and answers pings, but is sent nothing (no data, acknowledgements or statuses) until the fault ends."
+            "description": "`drop`: a TCP reset with no close frame, as the vendors' servers drop a connection. `close`: a close frame with `code` and `reason`, then the TCP close. `mute`: the connection stays open and answers pings, but is sent nothing (no data, acknowledgements or statuses) until the fault ends. `disconnect-after`: each connection it reaches is dropped (a reset) `seconds` after it authenticates, and again after every reconnect, while the fault lasts."
           },
           "connections": {
             "oneOf": [
@@ -1184,7 +1185,8 @@ enum ControlOpenAPI {
                 "c3"
               ],
               "all"
-            ]
+            ],
+            "description": "A lasting fault (a mute, a disconnect-after) aimed at \"all\" or a selector also reaches connections that open or authenticate while it lasts."
           },
           "dialect": {
             "enum": [
@@ -1242,11 +1244,17 @@ enum ControlOpenAPI {
                 "exclusiveMinimum": 0
               }
             ],
-            "description": "`mute` only: how long, in market time; without it the mute lasts until DELETE /control/faults/{id}."
+            "description": "`mute` and `disconnect-after` only: how long, in market time; without it the fault lasts until DELETE /control/faults/{id}."
           },
           "id": {
             "type": "string",
             "description": "Ignored: the server names faults f1, f2, …"
+          },
+          "seconds": {
+            "type": "number",
+            "minimum": 0.1,
+            "maximum": 86400,
+            "description": "`disconnect-after` only (and required there): real seconds from authentication to the drop."
           }
         }
       },
@@ -1269,7 +1277,8 @@ enum ControlOpenAPI {
             "enum": [
               "drop",
               "close",
-              "mute"
+              "mute",
+              "disconnect-after"
             ]
           },
           "at": {
@@ -1939,7 +1948,7 @@ enum ControlOpenAPI {
     "/control/faults/{id}": {
       "delete": {
         "operationId": "endFault",
-        "summary": "Ends a lasting fault (a mute) now.",
+        "summary": "Ends a lasting fault (a mute, a disconnect-after) now.",
         "parameters": [
           {
             "name": "id",

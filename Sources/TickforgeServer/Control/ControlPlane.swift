@@ -123,13 +123,12 @@ actor ControlPlane {
             }
         }
         nextFault += 1
-        // A lasting selector fault stands before the open connections are read, so one that opens
-        // in between is reached (by the registry, as it is added) rather than missed.
-        if fault.lasts, fault.target.isSelector { await registry.addStanding(fault) }
+        // A lasting fault stands before the open connections are read, so one that opens in
+        // between is reached (by the registry, as it is added) rather than missed.
+        if fault.lasts { await registry.addStanding(fault) }
         let open = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
         for c in open where fault.target.matches(c.profile) && !c.profile.faults.contains(fault.id) {
-            fault.act(on: c)
-            fault.appliedTo.append(c.profile.id)
+            if fault.act(on: c, registry: registry) { fault.appliedTo.append(c.profile.id) }
         }
         faults.append(fault)
         logger.info("fault posted", metadata: ["id": "\(fault.id)", "kind": "\(fault.kindName)", "connections": "\(fault.appliedTo.joined(separator: ","))"])
@@ -167,12 +166,15 @@ actor ControlPlane {
         return f.json(now: now)
     }
 
-    /// Takes a mute off every connection it reached; one still under another mute stays silent.
+    /// Takes a lasting fault off every connection it reached: a mute's connection speaks again
+    /// unless another mute holds it, and a disconnect-after's pending drops are called off.
     private func lift(_ f: Fault) async {
         await registry.removeStanding(f.id)
         for c in await registry.all where c.profile.faults.contains(f.id) {
             c.updateProfile { $0.faults.removeAll { $0 == f.id } }
-            if c.profile.faults.isEmpty { c.setMuted(false) }
+            if f.kind == .mute, !c.profile.faults.contains(where: { id in faults.contains { $0.id == id && $0.kind == .mute } }) {
+                c.setMuted(false)
+            }
         }
     }
 

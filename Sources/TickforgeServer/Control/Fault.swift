@@ -9,6 +9,9 @@ struct Fault: Sendable {
         case drop
         case close(code: UInt16, reason: String)
         case mute
+        /// Drop each connection it reaches this long (real time) after it authenticates, for as
+        /// long as the fault lasts: a client that reconnects is dropped again.
+        case disconnectAfter(seconds: Double)
     }
 
     /// Which connections: named ones, all of them, or those a selector matches.
@@ -42,8 +45,14 @@ struct Fault: Sendable {
     /// The connections it acted on, in the order it reached them.
     var appliedTo: [String] = []
 
-    /// A mute lasts (until its end, or until it is ended); a drop or a close acts once.
-    var lasts: Bool { kind == .mute }
+    /// A mute or a disconnect-after lasts (until its end, or until it is ended); a drop or a
+    /// close acts once.
+    var lasts: Bool {
+        switch kind {
+        case .mute, .disconnectAfter: true
+        case .drop, .close: false
+        }
+    }
 
     func isActive(at t: Timestamp) -> Bool {
         guard lasts, endedAt == nil else { return false }
@@ -55,10 +64,11 @@ struct Fault: Sendable {
         case .drop: "drop"
         case .close: "close"
         case .mute: "mute"
+        case .disconnectAfter: "disconnect-after"
         }
     }
 
-    static let kinds = ["drop", "close", "mute"]
+    static let kinds = ["drop", "close", "mute", "disconnect-after"]
 
     /// Reads a fault request: `{"kind": "drop", "connections": ["c3"]}`, `{"kind": "close",
     /// "connections": "all", "code": 1011}`, `{"kind": "mute", "dialect": "alpaca", "for": "30s"}`.
@@ -100,7 +110,7 @@ struct Fault: Sendable {
 
         var duration: Int64?
         if let value = fields.take("for") {
-            guard kindName == "mute" else { throw ControlError.field("for", "nothing: a \(kindName) acts once") }
+            guard kindName == "mute" || kindName == "disconnect-after" else { throw ControlError.field("for", "nothing: a \(kindName) acts once") }
             var text = ""
             if case .string(let s) = value { text = s } else if case .number(let n) = value { text = String(n) }
             guard let nanos = ScenarioRequest.parseDuration(text) else {
@@ -120,6 +130,11 @@ struct Fault: Sendable {
             kind = .close(code: UInt16(code), reason: reason)
         case "mute":
             kind = .mute
+        case "disconnect-after":
+            guard let seconds = try fields.number("seconds", in: 0.1...86_400) else {
+                throw ControlError.field("seconds", "how long after it authenticates each connection is dropped, from 0.1 to 86400, e.g. 30")
+            }
+            kind = .disconnectAfter(seconds: seconds)
         default:
             kind = .drop
         }
@@ -149,13 +164,17 @@ struct Fault: Sendable {
         if let p = target.path { o["path"] = .string(p) }
         if let k = target.key { o["key"] = .string(k) }
         if case .close(let code, let reason) = kind { o["code"] = .number(Double(code)); o["reason"] = .string(reason) }
+        if case .disconnectAfter(let seconds) = kind { o["seconds"] = .number(seconds) }
         if let until { o["until"] = .string(RFC3339.format(until)) }
         if let endedAt { o["endedAt"] = .string(RFC3339.format(endedAt)) }
         return .object(o)
     }
 
-    /// Does it to one connection, now.
-    func act(on c: any ManagedConnection) {
+    /// Does it to one connection, now; returns whether it acted (a disconnect-after waits for
+    /// the connection to authenticate). `registry` says whether the fault still stands when a
+    /// delayed drop comes due.
+    @discardableResult
+    func act(on c: any ManagedConnection, registry: ConnectionRegistry) -> Bool {
         switch kind {
         case .drop:
             c.logger.info("fault: dropped (reset, no close frame)", metadata: ["fault": "\(id)"])
@@ -167,6 +186,16 @@ struct Fault: Sendable {
             c.logger.info("fault: muted", metadata: ["fault": "\(id)"])
             c.updateProfile { if !$0.faults.contains(id) { $0.faults.append(id) } }
             c.setMuted(true)
+        case .disconnectAfter(let seconds):
+            guard c.profile.authenticated else { return false }
+            c.updateProfile { if !$0.faults.contains(id) { $0.faults.append(id) } }
+            Task { [weak c, id] in
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                guard let c, await registry.isStanding(id) else { return }
+                c.logger.info("fault: dropped after its time since authenticating", metadata: ["fault": "\(id)", "seconds": "\(seconds)"])
+                c.abortNow()
+            }
         }
+        return true
     }
 }
