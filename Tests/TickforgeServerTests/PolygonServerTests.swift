@@ -165,6 +165,28 @@ struct PolygonServerTests {
         await server.stop()
     }
 
+    @Test("auth timeout over a socket: Polygon sends auth_timeout and resets, Alpaca sends 404 and closes; a client that authenticated in time is untouched")
+    func authTimeout() async throws {
+        let server = try await RunningServer.start { $0.authTimeoutSeconds = 0.5 }
+        defer { Task { await server.stop() } }
+        let silentPolygon = RecordingClient(url: server.url)
+        let silentAlpaca = RecordingClient(url: "ws://127.0.0.1:\(server.port)/v2/iex")
+        let prompt = RecordingClient(url: server.url)
+        prompt.send(#"{"action":"auth","params":"k"}"#)
+        prompt.send(#"{"action":"subscribe","params":"Q.AAPL"}"#)
+        defer { silentPolygon.stop(); silentAlpaca.stop(); prompt.stop() }
+
+        #expect(await silentPolygon.waitFor { $0.isClosed })
+        #expect(silentPolygon.received.last?.contains(#""status":"auth_timeout""#) == true, "\(silentPolygon.received)")
+        #expect(silentPolygon.serverClose == nil, "Polygon resets, with no close frame")
+        #expect(await silentAlpaca.waitFor { $0.isClosed })
+        #expect(silentAlpaca.received.last?.contains(#""code":404"#) == true, "\(silentAlpaca.received)")
+        // Long after the timeout, the client that authenticated in time still receives.
+        let seen = prompt.dataFrames.count
+        #expect(await prompt.waitFor { $0.dataFrames.count > seen + 10 })
+        #expect(!prompt.isClosed)
+    }
+
     @Test("unknown paths are 404; query strings on /stocks are ignored")
     func paths() async throws {
         let server = try await RunningServer.start()
