@@ -28,6 +28,17 @@ struct ProbeEncoder: DialectEncoder {
     func appendFramePrefix(eventCount: Int, to frame: inout [UInt8]) { frame.append(contentsOf: Array("[".utf8)) }
     let frameSeparator: [UInt8] = Array(",".utf8)
     let frameSuffix: [UInt8] = Array("]".utf8)
+
+    /// Every item queued so far, frame by frame: each frame must be one `[...]` of quoted items.
+    static func drain(_ q: OutboundQueue) -> [String] {
+        var items: [String] = []
+        while let f = q.tryPop() {
+            let text = String(decoding: f, as: UTF8.self)
+            #expect(text.hasPrefix("[") && text.hasSuffix("]"))
+            items += text.dropFirst().dropLast().split(separator: ",").map { String($0.dropFirst().dropLast()) }
+        }
+        return items
+    }
 }
 
 @Suite("The feed hub routes each event once per dialect to bounded queues")
@@ -43,15 +54,6 @@ struct FeedHubTests {
         return FeedHub(market: market, encoders: Array(repeating: ProbeEncoder(), count: dialects), start: Self.start, options: options)
     }
 
-    func drain(_ q: OutboundQueue) -> [String] {
-        var items: [String] = []
-        while let f = q.tryPop() {
-            let text = String(decoding: f, as: UTF8.self)
-            #expect(text.hasPrefix("[") && text.hasSuffix("]"))
-            items += text.dropFirst().dropLast().split(separator: ",").map { String($0.dropFirst().dropLast()) }
-        }
-        return items
-    }
 
     @Test("no subscribers, no generation work")
     func idle() async {
@@ -69,15 +71,15 @@ struct FeedHubTests {
         await h.subscribe(b.id, kind: .trades, ticker: "AAPL")
         await h.subscribe(b.id, kind: .quotes, ticker: "MSFT")
         await h.advance(to: Self.start + 2 * Timestamp.nanosPerSecond)
-        let ra = drain(a.queue), rb = drain(b.queue)
+        let ra = ProbeEncoder.drain(a.queue), rb = ProbeEncoder.drain(b.queue)
         #expect(!ra.isEmpty)
         #expect(ra.allSatisfy { $0.hasPrefix("AAPL|T:") })
         #expect(rb.contains { $0.hasPrefix("MSFT|Q:") })
         #expect(Set(rb.filter { $0.hasPrefix("AAPL") }) == Set(ra))
         await h.unsubscribe(a.id, kind: .trades, ticker: "AAPL")
         await h.advance(to: Self.start + 4 * Timestamp.nanosPerSecond)
-        #expect(drain(a.queue).isEmpty)
-        #expect(drain(b.queue).contains { $0.hasPrefix("AAPL|T:") })
+        #expect(ProbeEncoder.drain(a.queue).isEmpty)
+        #expect(ProbeEncoder.drain(b.queue).contains { $0.hasPrefix("AAPL|T:") })
     }
 
     @Test("each event is encoded once per dialect, however many subscribers share it")
@@ -87,10 +89,10 @@ struct FeedHubTests {
         for i in 0..<6 { subs.append(await h.addSubscriber(dialect: i % 2)) }
         for s in subs { await h.subscribe(s.id, kind: .trades, ticker: "AAPL") }
         await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
-        let delivered = drain(subs[0].queue).count
+        let delivered = ProbeEncoder.drain(subs[0].queue).count
         #expect(delivered > 10)
         #expect(await h.encodeCount == 2 * delivered)
-        for s in subs.dropFirst() { #expect(drain(s.queue).count == delivered) }
+        for s in subs.dropFirst() { #expect(ProbeEncoder.drain(s.queue).count == delivered) }
     }
 
     @Test("the wildcard means the configured universe; a ticker outside a fixed universe yields nothing")
@@ -100,7 +102,7 @@ struct FeedHubTests {
         await h.subscribe(s.id, kind: .trades, ticker: "*")
         #expect(await h.subscribe(s.id, kind: .trades, ticker: "NVDA") == .unknownSymbol)
         await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
-        let symbols = Set(drain(s.queue).map { $0.split(separator: "|")[0] })
+        let symbols = Set(ProbeEncoder.drain(s.queue).map { $0.split(separator: "|")[0] })
         #expect(symbols == ["AAPL", "MSFT"])
     }
 
@@ -127,7 +129,7 @@ struct FeedHubTests {
         for _ in 0..<40 { // 40 × 3 s crosses two minute boundaries
             t = t + 3 * Timestamp.nanosPerSecond
             await h.advance(to: t)
-            seen += drain(s.queue)
+            seen += ProbeEncoder.drain(s.queue)
         }
         let m = Market(configuration: MarketConfiguration(seed: 3, universe: try! Universe(seed: 3, symbols: ["AAPL", "MSFT"], isOpen: false)))
         let expected = m.tape(m.symbolID(for: "AAPL")!).events(in: Timestamp(nanoseconds: Self.start.nanoseconds + 1)..<(t + 1), kinds: .trades)
@@ -145,9 +147,9 @@ struct FeedHubTests {
         await h.subscribe(s.id, kind: .secondBars, ticker: "AAPL")
         await h.advance(to: Self.start + 2 * Timestamp.nanosPerSecond + 500_000_000)
         // The first second's bar ends at +1 s, so with a 2 s delay it is due at +3 s, not before.
-        #expect(drain(s.queue).isEmpty)
+        #expect(ProbeEncoder.drain(s.queue).isEmpty)
         await h.advance(to: Self.start + 3 * Timestamp.nanosPerSecond)
-        let second = drain(s.queue)
+        let second = ProbeEncoder.drain(s.queue)
         #expect(second == ["AAPL|A:\((Self.start + Timestamp.nanosPerSecond).nanoseconds)"])
     }
 
@@ -162,7 +164,7 @@ struct FeedHubTests {
         var fastCount = 0
         for i in 1...20 {
             notices += await h.advance(to: Self.start + Int64(i) * Timestamp.nanosPerSecond)
-            fastCount += drain(fast.queue).count // the fast one reads; the slow one never does
+            fastCount += ProbeEncoder.drain(fast.queue).count // the fast one reads; the slow one never does
         }
         #expect(notices.contains(.slowConsumer(slow.id)))
         #expect(!notices.contains(.slowConsumer(fast.id)))

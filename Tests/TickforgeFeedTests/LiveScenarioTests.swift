@@ -18,14 +18,6 @@ struct LiveScenarioTests {
                        encoders: [ProbeEncoder()], start: Self.start, options: o)
     }
 
-    func drain(_ q: OutboundQueue) -> [String] {
-        var items: [String] = []
-        while let f = q.tryPop() {
-            let text = String(decoding: f, as: UTF8.self)
-            items += text.dropFirst().dropLast().split(separator: ",").map { String($0.dropFirst().dropLast()) }
-        }
-        return items
-    }
 
     /// What the probe dialect writes for AAPL's events in `(from, through]` under `timeline`.
     func expected(_ timeline: ScenarioTimeline, from: Timestamp, through: Timestamp) -> [String] {
@@ -50,19 +42,19 @@ struct LiveScenarioTests {
             await h.waitForPreparation(timeout: 30)
             t = min(applyAt, t + 250_000_000)
             await h.advance(to: t)
-            items += drain(s.queue)
+            items += ProbeEncoder.drain(s.queue)
         }
         #expect(await h.apply(timeline, changingFrom: applyAt + 1))
         // No wait for the factory here: in the background mode the symbol must hold at the change
         // rather than send the old version's events past it.
         await h.advance(to: applyAt + 2 * Self.second)
-        items += drain(s.queue)
+        items += ProbeEncoder.drain(s.queue)
         t = applyAt + 2 * Self.second
         while t < end {
             await h.waitForPreparation(timeout: 30)
             t = min(end, t + 250_000_000)
             await h.advance(to: t)
-            items += drain(s.queue)
+            items += ProbeEncoder.drain(s.queue)
         }
         return items
     }
@@ -123,13 +115,13 @@ struct LiveScenarioTests {
         let s = await h.addSubscriber(dialect: 0)
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         await h.advance(to: Self.start + 5 * Self.second)
-        _ = drain(s.queue)
+        _ = ProbeEncoder.drain(s.queue)
         let target = Self.start + 3 * Timestamp.nanosPerMinute + 30 * Self.second
         await h.jump(to: target)
         await h.advance(to: Self.start + 10 * Self.second)
-        #expect(drain(s.queue).isEmpty, "an earlier instant releases nothing")
+        #expect(ProbeEncoder.drain(s.queue).isEmpty, "an earlier instant releases nothing")
         await h.advance(to: target + 40 * Self.second)
-        let got = drain(s.queue)
+        let got = ProbeEncoder.drain(s.queue)
         let want = expected(ScenarioTimeline(), from: target, through: target + 40 * Self.second).filter { $0.hasPrefix("AAPL|T:") }
         #expect(!want.isEmpty)
         #expect(got == want)

@@ -22,14 +22,6 @@ struct ResubscribeTests {
                        encoders: [ProbeEncoder()], start: Self.start, options: o)
     }
 
-    func drain(_ q: OutboundQueue) -> [String] {
-        var items: [String] = []
-        while let f = q.tryPop() {
-            let text = String(decoding: f, as: UTF8.self)
-            items += text.dropFirst().dropLast().split(separator: ",").map { String($0.dropFirst().dropLast()) }
-        }
-        return items
-    }
 
     /// What a subscriber of `kind` from `since` on should get by `through`, from a market of its own:
     /// every bar whose window ends after `since` and whose release time (`end` + delay) has come.
@@ -56,12 +48,12 @@ struct ResubscribeTests {
             at.append(t)
             t = t + gap
             await h.advance(to: t)
-            items += drain(s.queue)
+            items += ProbeEncoder.drain(s.queue)
         }
         while t < Self.start + 150 * Self.second {
             t = t + 250_000_000
             await h.advance(to: t)
-            items += drain(s.queue)
+            items += ProbeEncoder.drain(s.queue)
         }
         return (items, at, t)
     }
@@ -111,8 +103,8 @@ struct ResubscribeTests {
         while t < Self.start + 130 * Self.second {
             t = t + 250_000_000
             await h.advance(to: t)
-            firstItems += drain(first.queue)
-            _ = drain(second.queue)
+            firstItems += ProbeEncoder.drain(first.queue)
+            _ = ProbeEncoder.drain(second.queue)
             // Every 7.25 s the second connection adds or drops a kind of the same symbol.
             if (t - Self.start) % 7_250_000_000 == 0 {
                 if added { await h.unsubscribe(second.id, kind: .minuteBars, ticker: "AAPL") } else { await h.subscribe(second.id, kind: .minuteBars, ticker: "AAPL") }
@@ -135,7 +127,7 @@ struct ResubscribeTests {
         while t < Self.start + 130 * Self.second {
             t = t + 250_000_000
             await h.advance(to: t)
-            items += drain(s.queue)
+            items += ProbeEncoder.drain(s.queue)
             // Every 7.25 s, never within a pending AM bar's delay (an unsubscribed kind drops what it had queued).
             if (t - Self.start) % 7_250_000_000 == 0 {
                 for k in [EventKinds.secondBars, .minuteBars, .trades] { await h.unsubscribe(s.id, kind: k, ticker: "AAPL") }

@@ -33,6 +33,14 @@ struct ScenarioSocketTests {
         return (polygon, alpaca)
     }
 
+    /// The same clients, once each has received a trade: the feed is flowing on both.
+    func tradingClients(_ server: RunningServer, polygon topics: String, alpaca channels: String) async -> (RecordingClient, RecordingClient) {
+        let (polygon, alpaca) = clients(server, polygon: topics, alpaca: channels)
+        #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { $0["ev"] as? String == "T" } })
+        #expect(await alpaca.waitFor { c in objects(c.received).contains { $0["T"] as? String == "t" } })
+        return (polygon, alpaca)
+    }
+
     /// Polygon's `t` in ms (trades) or ns (LULD), and Alpaca's RFC 3339 `t`, as instants.
     static func polygonTime(_ e: [String: Any]) -> Timestamp {
         let t = e["t"] as! Int64
@@ -46,9 +54,7 @@ struct ScenarioSocketTests {
             $0.start = Self.start
             $0.speed = .multiplier(5)
         }
-        let (polygon, alpaca) = clients(server, polygon: "T.AAPL,LULD.AAPL", alpaca: #""trades":["AAPL"],"statuses":["AAPL"]"#)
-        #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { $0["ev"] as? String == "T" } })
-        #expect(await alpaca.waitFor { c in objects(c.received).contains { $0["T"] as? String == "t" } })
+        let (polygon, alpaca) = await tradingClients(server, polygon: "T.AAPL,LULD.AAPL", alpaca: #""trades":["AAPL"],"statuses":["AAPL"]"#)
 
         let halt = try await post(server, #"{"kind":"halt","symbol":"AAPL","for":"20s"}"#)
         let at = RFC3339.parse(halt["at"] as! String)!, until = RFC3339.parse(halt["until"] as! String)!
@@ -90,9 +96,7 @@ struct ScenarioSocketTests {
             $0.start = Self.start
             $0.speed = .multiplier(2)
         }
-        let (polygon, alpaca) = clients(server, polygon: "T.AAPL,Q.AAPL", alpaca: #""trades":["AAPL"],"quotes":["AAPL"]"#)
-        #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { $0["ev"] as? String == "T" } })
-        #expect(await alpaca.waitFor { c in objects(c.received).contains { $0["T"] as? String == "t" } })
+        let (polygon, alpaca) = await tradingClients(server, polygon: "T.AAPL,Q.AAPL", alpaca: #""trades":["AAPL"],"quotes":["AAPL"]"#)
         _ = try await post(server, #"{"kind":"push","symbol":"AAPL","event":"trade","price":123.45,"size":77,"exchange":4,"conditions":[14,41]}"#)
         _ = try await post(server, #"{"kind":"push","symbol":"AAPL","event":"quote","bid":111.11,"ask":111.2,"bidSize":300,"askSize":500}"#)
         #expect(await polygon.waitFor { c in objects(c.dataFrames).contains { ($0["bp"] as? Double) == 111.11 } })
