@@ -14,3 +14,12 @@ public protocol DialectEncoder {
     var frameSeparator: [UInt8] { get }
     var frameSuffix: [UInt8] { get }
 }
+
+/// Names a dialect in the hub: the position of its encoder in the list the hub was built with.
+/// Frames are built once per dialect, and each subscriber gets its dialect's.
+public struct DialectID: Hashable, Sendable, CustomStringConvertible {
+    /// The encoder's index in `FeedHub(encoders:)`.
+    public let index: Int
+    public init(_ index: Int) { self.index = index }
+    public var description: String { "dialect \(index)" }
+}

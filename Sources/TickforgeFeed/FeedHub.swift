@@ -71,7 +71,7 @@ public actor FeedHub {
 
     // MARK: subscribers
 
-    public func addSubscriber(dialect: Int) -> Subscriber {
+    public func addSubscriber(dialect: DialectID) -> Subscriber {
         let id = SubscriberID(raw: nextID)
         nextID += 1
         let s = Subscriber(id: id, dialect: dialect, queue: OutboundQueue(limits: options.queueLimits))
@@ -155,7 +155,7 @@ public actor FeedHub {
             let routes = index.routes(of: id).map { ids in
                 ids.compactMap { sid -> Receiver? in
                     guard let slot = slots[sid], let s = subscribers[sid] else { return nil }
-                    return Receiver(slot: slot, dialect: Int32(s.dialect))
+                    return Receiver(slot: slot, dialect: Int32(s.dialect.index))
                 }
             }
             return (id: id, kinds: index.kinds(of: id), routes: routes)

@@ -51,14 +51,14 @@ struct FrameRouter {
 
     // MARK: slots
 
-    mutating func addSlot(queue: OutboundQueue, dialect: Int) -> Int32 {
+    mutating func addSlot(queue: OutboundQueue, dialect: DialectID) -> Int32 {
         if let slot = freeSlots.popLast() {
             queues[Int(slot)] = queue
-            dialects[Int(slot)] = Int32(dialect)
+            dialects[Int(slot)] = Int32(dialect.index)
             return slot
         }
         queues.append(queue)
-        dialects.append(Int32(dialect))
+        dialects.append(Int32(dialect.index))
         pending.append([])
         return Int32(queues.count - 1)
     }

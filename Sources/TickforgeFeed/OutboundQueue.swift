@@ -118,6 +118,12 @@ public final class OutboundQueue: Sendable {
         }
     }
 
+    /// When the next frame was queued (monotonic nanoseconds), if one is: a writer that holds
+    /// frames back (a latency fault) looks before it pops.
+    public var nextEnqueuedAt: Int64? {
+        state.withLock { s in s.head < s.frames.count ? s.frames[s.head].enqueuedAt : nil }
+    }
+
     /// The next frame if one is queued.
     public func tryPop() -> [UInt8]? {
         state.withLock { s in s.head < s.frames.count ? popLocked(&s) : nil }

@@ -12,10 +12,8 @@ import TickforgeMarket
 struct AlpacaEndpoint: Sendable {
     let hub: FeedHub
     let registry: ConnectionRegistry
+    let journal: ConnectionJournal
     let configuration: ServerConfiguration
-
-    /// Indexes of the Alpaca encoders in the hub (after Polygon's).
-    static func dialect(for codec: AlpacaCodec) -> Int { codec == .json ? 1 : 2 }
 
     /// What the upgrade request said that matters to the session.
     struct Upgrade: Sendable {
@@ -25,16 +23,20 @@ struct AlpacaEndpoint: Sendable {
         var headerCredentials: (key: String, secret: String)?
     }
 
-    func serve(_ upgrade: Upgrade, inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
-        let subscriber = await hub.addSubscriber(dialect: Self.dialect(for: upgrade.codec))
+    /// `headers`: the upgrade request's, as the journal keeps them.
+    func serve(_ upgrade: Upgrade, headers: [(String, String)], inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
+        let subscriber = await hub.addSubscriber(dialect: HubDialects.alpaca(upgrade.codec))
         let session = AlpacaSession(feed: upgrade.feed, codec: upgrade.codec, configuration: .init(
             apiKeys: configuration.apiKeys, symbolLimit: configuration.alpacaSymbolLimit, entitledFeeds: configuration.alpacaEntitledFeeds
         ))
         var logger = logger
         logger[metadataKey: "feed"] = "\(upgrade.feed.rawValue)"
         let connection = FeedConnection(
-            subscriber: subscriber, channel: channel, session: session, dialect: "alpaca", path: "/v2/\(upgrade.feed.rawValue)", logger: logger
+            subscriber: subscriber, channel: channel, session: session, dialect: "alpaca", path: "/v2/\(upgrade.feed.rawValue)",
+            journal: journal, logger: logger
         )
+        connection.journal(.upgraded, [("dialect", .text("alpaca")), ("path", .text(connection.profile.path)), ("codec", .text("\(upgrade.codec)")),
+                                       ("remote", .text(connection.profile.remote)), ("headers", .fields(headers))])
         await registry.add(connection)
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")", "codec": "\(upgrade.codec)"])
         connection.send(session.connectedFrame)
@@ -48,7 +50,11 @@ struct AlpacaEndpoint: Sendable {
         if upgrade.feed == .test { fakepaca = { await FakepacaLoop(connection: connection).run() } }
         await connection.run(
             inbound: inbound, authTimeoutSeconds: configuration.authTimeoutSeconds,
-            onAuthTimeout: { connection.apply(AlpacaSession.effects(connection.withSession { $0.authTimedOut() })) },
+            onAuthTimeout: {
+                let effects = AlpacaSession.effects(connection.withSession { $0.authTimedOut() })
+                if !effects.isEmpty { connection.noteEnding("auth-timeout", [("code", .number(404))]) }
+                connection.apply(effects)
+            },
             companion: fakepaca,
             hub: hub, registry: registry
         ) { frame, binary in
@@ -64,15 +70,28 @@ struct AlpacaEndpoint: Sendable {
             case .close:
                 c.abortAfterQueued()
             case .authenticate(let key):
-                // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
                 c.updateProfile { $0.key = key }
-                let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: configuration.maxConnectionsPerKey)
-                c.logger.info(admitted ? "authenticated" : "refused: connection limit exceeded for the key")
-                c.updateProfile { $0.authenticated = admitted }
-                if admitted { await registry.sessionAuthenticated(c.subscriber.id) }
+                if let fault = await registry.takeAuthFailure(c.profile) {
+                    c.logger.info("fault: authentication refused", metadata: ["fault": "\(fault)"])
+                    await perform(c.withSession { $0.authenticationRefused("fault \(fault)") }, on: c, feed: feed)
+                    continue
+                }
+                // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
+                let limit = await registry.connectionLimit(for: c.profile, configured: configuration.maxConnectionsPerKey)
+                let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: limit)
+                if admitted {
+                    c.logger.info("authenticated")
+                    c.updateProfile { $0.authenticated = true }
+                    c.journal(.authenticated, [("key", .text(key))])
+                    await registry.sessionAuthenticated(c.subscriber.id)
+                }
                 await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
+            case .refused(let why):
+                c.logger.info("authentication refused", metadata: ["why": "\(why)"])
+                c.journal(.refused, [("why", .text(why))])
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }
+                for t in topics { c.journal(.subscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.symbol))]) }
                 guard feed != .test else { continue }
                 let wanted = topics.compactMap { t in Self.kind(of: t.channel).map { (topic: t, kind: $0) } }
                 let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.symbol) })
@@ -82,6 +101,7 @@ struct AlpacaEndpoint: Sendable {
                 }
             case .unsubscribe(let topics):
                 c.updateProfile { p in for t in topics { p.unsubscribe(t.channel.rawValue, t.symbol) } }
+                for t in topics { c.journal(.unsubscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.symbol))]) }
                 guard feed != .test else { continue }
                 await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in Self.kind(of: t.channel).map { ($0, t.symbol) } })
             }

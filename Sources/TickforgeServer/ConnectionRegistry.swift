@@ -7,19 +7,34 @@ actor ConnectionRegistry {
     private var connections: [SubscriberID: any ManagedConnection] = [:]
     private var byKey: [String: [SubscriberID]] = [:]
 
-    /// Lasting faults (a mute of every Alpaca connection for 30 s, a disconnect-after): they also
-    /// reach connections that open, or authenticate, while they last.
+    /// Lasting faults (a mute of every Alpaca connection for 30 s, a disconnect-after, a reject
+    /// of the next three upgrades): they also reach connections that open, upgrade or
+    /// authenticate while they last.
     private var standing: [Fault] = []
-    /// The connections each standing fault reached after it was posted.
+    /// The connections each standing fault reached after it took effect.
     private(set) var standingApplied: [String: [String]] = [:]
+    /// How many authentications each `auth-fail` fault has refused.
+    private var uses: [String: Int] = [:]
 
     func add(_ c: any ManagedConnection) {
         connections[c.subscriber.id] = c
         applyStanding(to: c)
     }
 
-    func addStanding(_ fault: Fault) { standing.append(fault) }
-    func removeStanding(_ id: String) { standing.removeAll { $0.id == id } }
+    /// The `reject` faults, which upgrades consult synchronously.
+    nonisolated let rejections = RejectionGate()
+
+    func addStanding(_ fault: Fault) {
+        if case .reject = fault.kind { rejections.add(fault) } else { standing.append(fault) }
+    }
+
+    func removeStanding(_ id: String) {
+        standing.removeAll { $0.id == id }
+        rejections.remove(id)
+    }
+
+    /// How many upgrades or authentications a counted fault has acted on.
+    func usesOf(_ id: String) -> Int { uses[id] ?? rejections.uses(id) ?? 0 }
     func isStanding(_ id: String) -> Bool { standing.contains { $0.id == id } }
 
     /// A connection authenticated (its profile says with which key): the standing faults that
@@ -30,9 +45,35 @@ actor ConnectionRegistry {
 
     private func applyStanding(to c: any ManagedConnection) {
         let p = c.profile
-        for f in standing where f.target.matches(p) && !p.faults.contains(f.id) {
+        for f in standing where f.actsOnOpenConnections && f.target.matches(p) && !p.faults.contains(f.id) {
             if f.act(on: c, registry: self) { standingApplied[f.id, default: []].append(p.id) }
         }
+    }
+
+    /// The `auth-fail` fault that refuses this authentication, if one has a use left for it.
+    func takeAuthFailure(_ p: ConnectionProfile) -> String? {
+        for f in standing {
+            guard case .authFail = f.kind, f.target.matches(p) else { continue }
+            use(f)
+            standingApplied[f.id, default: []].append(p.id)
+            return f.id
+        }
+        return nil
+    }
+
+    private func use(_ f: Fault) {
+        uses[f.id, default: 0] += 1
+        if let count = f.count, uses[f.id]! >= count { removeStanding(f.id) }
+    }
+
+    /// The per-key connection limit for this connection: the tightest `connection-limit` fault
+    /// that matches it, or the configured one.
+    func connectionLimit(for p: ConnectionProfile, configured: Int?) -> Int? {
+        let faulted = standing.compactMap { f -> Int? in
+            guard case .connectionLimit(let limit) = f.kind, f.target.matches(p) else { return nil }
+            return limit
+        }
+        return faulted.min() ?? configured
     }
 
     func remove(_ id: SubscriberID) {

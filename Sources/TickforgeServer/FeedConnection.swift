@@ -18,12 +18,19 @@ protocol ManagedConnection: AnyObject, Sendable {
     var profile: ConnectionProfile { get }
     /// Records what the session did, or a fault acting on it, for the control API.
     func updateProfile(_ body: (inout ConnectionProfile) -> Void)
-    /// Drops the TCP connection with a reset and no close frame.
-    func abortNow()
+    /// Drops the TCP connection with a reset and no close frame; `why`, if given, goes in the
+    /// journal (the first reason a connection is ended for is the one recorded).
+    func abortNow(why: String?)
     /// Ends the connection with a close frame after what is queued.
     func close(code: UInt16, reason: String)
     /// Stops or resumes everything it is sent (pings are still answered).
     func setMuted(_ muted: Bool)
+    /// Changes how its writer holds frames back (`slow`, `latency`).
+    func setPacing(_ body: @escaping @Sendable (inout WritePacing.Settings) -> Void)
+    /// Records, once, that the server is ending the connection and why.
+    func noteEnding(_ why: String, _ detail: [(String, ConnectionJournal.Entry.Value)])
+    /// Records something that happened to it in the journal.
+    func journal(_ kind: ConnectionJournal.Entry.Kind, _ detail: [(String, ConnectionJournal.Entry.Value)])
     /// The hub found it too slow: discard its backlog, send the dialect's status, close.
     func dropAsSlowConsumer()
     /// A newer connection with the same key took its place (Polygon's rule).
@@ -35,13 +42,19 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     let subscriber: Subscriber
     let channel: any Channel
     let logger: Logger
+    let pacing = WritePacing()
+    private let journalRef: ConnectionJournal
     private let session: Mutex<Session>
     private let profileState: Mutex<ConnectionProfile>
+    /// Why the server ended the connection, once it has; `nil` while the client may still be the
+    /// one that closes it.
+    private let endingReason = Mutex<String?>(nil)
 
-    init(subscriber: Subscriber, channel: any Channel, session: Session, dialect: String, path: String, logger: Logger) {
+    init(subscriber: Subscriber, channel: any Channel, session: Session, dialect: String, path: String, journal: ConnectionJournal, logger: Logger) {
         self.subscriber = subscriber
         self.channel = channel
         self.session = Mutex(session)
+        journalRef = journal
         profileState = Mutex(ConnectionProfile(
             id: "c\(subscriber.id.raw)", dialect: dialect, path: path, remote: Self.describe(channel.remoteAddress)
         ))
@@ -81,7 +94,31 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     /// A silent socket: connected, answering pings, sending nothing.
     func setMuted(_ muted: Bool) { subscriber.queue.setMuted(muted) }
 
-    func abortNow() {
+    func setPacing(_ body: @escaping @Sendable (inout WritePacing.Settings) -> Void) {
+        pacing.update(body)
+        let channel = self.channel
+        channel.eventLoop.execute {
+            (try? channel.pipeline.syncOperations.handler(type: SocketWriter.self))?.pacingChanged()
+        }
+    }
+
+    var id: String { "c\(subscriber.id.raw)" }
+
+    func journal(_ kind: ConnectionJournal.Entry.Kind, _ detail: [(String, ConnectionJournal.Entry.Value)]) {
+        journalRef.record(id, kind, detail)
+    }
+
+    func noteEnding(_ why: String, _ detail: [(String, ConnectionJournal.Entry.Value)] = []) {
+        let first = endingReason.withLock { reason -> Bool in
+            guard reason == nil else { return false }
+            reason = why
+            return true
+        }
+        if first { journal(.dropped, [("why", .text(why))] + detail) }
+    }
+
+    func abortNow(why: String?) {
+        if let why { noteEnding(why) }
         let channel = self.channel
         channel.eventLoop.execute {
             if let options = channel as? any SocketOptionProvider {
@@ -95,16 +132,21 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     func dropAsSlowConsumer() {
         logger.warning("slow consumer: backlog over the bound; sending the dialect's status and closing",
                        metadata: ["backlog-bytes": "\(subscriber.queue.backlogBytes)"])
+        noteEnding("slow-consumer", [("backlogBytes", .number(Double(subscriber.queue.backlogBytes)))])
         _ = subscriber.queue.dropBacklog()
+        // The dialect's own status goes out on the server's side of any `slow` cap, as the
+        // vendor's would: the cap is what made the client slow, not part of the server.
+        setPacing { $0 = .init() }
         apply(withSession { $0.slowConsumerEffects() })
         // A reader that stopped entirely never lets the writer reach the status: abort anyway.
         Task {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
-            self.abortNow()
+            self.abortNow(why: nil)
         }
     }
 
     func evict() {
+        noteEnding("evicted", [("status", .text("max_connections"))])
         logger.info("evicted by a newer connection with the same key")
         apply(withSession { $0.evictedEffects() })
     }
@@ -130,15 +172,26 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
                 await onAuthTimeout()
             }
             if let companion { group.addTask { await companion() } }
+            var failure: (any Error)?
             do {
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     switch message {
-                    case .text(let s): await receive(Array(s.utf8), false)
-                    case .binary(var b): await receive(b.readBytes(length: b.readableBytes) ?? [], true)
+                    case .text(let s):
+                        let bytes = Array(s.utf8)
+                        journalRef.recordFrame(id, text: JournalText.render(bytes, binary: false), format: "text")
+                        await receive(bytes, false)
+                    case .binary(var b):
+                        let bytes = b.readBytes(length: b.readableBytes) ?? []
+                        journalRef.recordFrame(id, text: JournalText.render(bytes, binary: true), format: "msgpack")
+                        await receive(bytes, true)
                     }
                 }
             } catch {
+                failure = error
                 logger.debug("read ended", metadata: ["error": "\(error)"])
+            }
+            if endingReason.withLock({ $0 == nil }) {
+                journal(.closed, failure.map { [("error", .text("\($0)"))] } ?? [("by", .text("client"))])
             }
             subscriber.queue.close()
             group.cancelAll()

@@ -79,7 +79,7 @@ struct FeedLoop: Service {
         if !connections.isEmpty {
             logger.info("shutting down: aborting connections", metadata: ["connections": "\(connections.count)"])
         }
-        for c in connections { c.abortNow() }
+        for c in connections { c.abortNow(why: "shutdown") }
     }
 
     private func handle(_ notice: FeedHub.Notice) async {

@@ -10,17 +10,18 @@ import TickforgeMarket
 struct PolygonEndpoint: Sendable {
     let hub: FeedHub
     let registry: ConnectionRegistry
+    let journal: ConnectionJournal
     let configuration: ServerConfiguration
-    /// Index of the Polygon encoder in the hub.
-    static let dialect = 0
-
-    func serve(inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
-        let subscriber = await hub.addSubscriber(dialect: Self.dialect)
+    /// `headers`: the upgrade request's, as the journal keeps them.
+    func serve(headers: [(String, String)], inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
+        let subscriber = await hub.addSubscriber(dialect: HubDialects.polygon)
         let connection = FeedConnection(
             subscriber: subscriber, channel: channel,
             session: PolygonSession(configuration: .init(apiKeys: configuration.apiKeys)),
-            dialect: "polygon", path: "/stocks", logger: logger
+            dialect: "polygon", path: "/stocks", journal: journal, logger: logger
         )
+        connection.journal(.upgraded, [("dialect", .text("polygon")), ("path", .text("/stocks")),
+                                       ("remote", .text(connection.profile.remote)), ("headers", .fields(headers))])
         await registry.add(connection)
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")"])
         // The connected status goes out at once; the Python client says nothing until it arrives.
@@ -29,7 +30,10 @@ struct PolygonEndpoint: Sendable {
 
         await connection.run(
             inbound: inbound, authTimeoutSeconds: configuration.authTimeoutSeconds,
-            onAuthTimeout: { await perform(connection.withSession { $0.authTimedOut() }, on: connection) },
+            onAuthTimeout: {
+                connection.noteEnding("auth-timeout", [("status", .text("auth_timeout"))])
+                await perform(connection.withSession { $0.authTimedOut() }, on: connection)
+            },
             hub: hub, registry: registry
         ) { frame, _ in
             await perform(connection.withSession { $0.receive(text: frame) }, on: connection)
@@ -42,16 +46,32 @@ struct PolygonEndpoint: Sendable {
             case .send(let frame):
                 c.send(frame)
             case .abort:
+                // From a receive, only a refused authentication ends the connection.
+                c.noteEnding("auth-failed", [("status", .text("auth_failed"))])
                 c.abortAfterQueued()
-            case .authenticated(let key):
+            case .authenticate(let key):
+                c.updateProfile { $0.key = key }
+                if let fault = await registry.takeAuthFailure(c.profile) {
+                    c.logger.info("fault: authentication refused", metadata: ["fault": "\(fault)"])
+                    await perform(c.withSession { $0.authenticationRefused("fault \(fault)") }, on: c)
+                    continue
+                }
                 c.logger.info("authenticated")
-                c.updateProfile { $0.key = key; $0.authenticated = true }
-                for old in await registry.authenticated(c.subscriber.id, key: key, scope: "/stocks", limit: configuration.maxConnectionsPerKey) {
+                c.updateProfile { $0.authenticated = true }
+                await perform(c.withSession { $0.authenticationAccepted() }, on: c)
+                c.journal(.authenticated, [("key", .text(key))])
+                // Polygon's rule: the newest connection stays, the oldest beyond the limit go.
+                let limit = await registry.connectionLimit(for: c.profile, configured: configuration.maxConnectionsPerKey)
+                for old in await registry.authenticated(c.subscriber.id, key: key, scope: "/stocks", limit: limit) {
                     old.evict()
                 }
                 await registry.sessionAuthenticated(c.subscriber.id)
+            case .refused(let why):
+                c.logger.info("authentication refused", metadata: ["why": "\(why)"])
+                c.journal(.refused, [("why", .text(why)), ("status", .text("auth_failed"))])
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.ticker) } }
+                for t in topics { c.journal(.subscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.ticker)), ("topic", .text(t.description))]) }
                 let wanted = topics.compactMap { t in t.channel.kind.map { (topic: t, kind: $0) } }
                 let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.ticker) })
                 for (w, resolution) in zip(wanted, resolutions) where resolution == .unknownSymbol {
@@ -60,6 +80,7 @@ struct PolygonEndpoint: Sendable {
                 }
             case .unsubscribe(let topics):
                 c.updateProfile { p in for t in topics { p.unsubscribe(t.channel.rawValue, t.ticker) } }
+                for t in topics { c.journal(.unsubscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.ticker)), ("topic", .text(t.description))]) }
                 await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in t.channel.kind.map { ($0, t.ticker) } })
             }
         }

@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
 
     /// The control API under `/control`: on by default, for loopback peers only unless a token is set.
     public var control = ControlSettings()
+    /// Most entries the connection journal keeps (`GET /control/journal`); 0 keeps none.
+    public var journalEntries = ConnectionJournal.defaultMaxEntries
     /// Scenario scripts loaded when the server starts, in order (`serve --scenario FILE`).
     public var scripts: [ScriptSource] = []
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOWebSocket
 import TickforgeFeed
+import TickforgeMarket
 
 /// Moves a connection's queued frames onto its socket, on the channel's event loop.
 ///
@@ -19,6 +20,14 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     private let queue: OutboundQueue
     private let opcode: WebSocketOpcode
+    /// What `slow` and `latency` faults ask of this connection.
+    private let pacing: WritePacing
+    /// Frames written so far: a latency fault's jitter is drawn by this index.
+    private var framesWritten = 0
+    /// Under a byte-rate cap, the monotonic instant the next frame may go at.
+    private var nextFreeAt: Int64 = 0
+    /// A drain scheduled for when a held frame comes due.
+    private var pendingDrain: Scheduled<Void>?
     /// Drops the connection with a reset; called when the queue's `.abort` ending comes up.
     private let abort: () -> Void
     private var context: ChannelHandlerContext?
@@ -26,9 +35,15 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
     /// The queue's ending came up: nothing more goes out on this connection.
     private var hasEnded = false
 
-    init(queue: OutboundQueue, opcode: WebSocketOpcode, abort: @escaping () -> Void) {
+    /// Monotonic nanoseconds, the clock the queue stamps frames with; a test passes its own.
+    private let now: () -> Int64
+
+    init(queue: OutboundQueue, opcode: WebSocketOpcode, pacing: WritePacing = WritePacing(),
+         now: @escaping () -> Int64 = SystemTime.monotonicNanoseconds, abort: @escaping () -> Void) {
         self.queue = queue
         self.opcode = opcode
+        self.pacing = pacing
+        self.now = now
         self.abort = abort
     }
 
@@ -41,6 +56,35 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        pendingDrain?.cancel()
+    }
+
+    /// A fault changed the pacing: what was held for the old one is looked at again now.
+    func pacingChanged() {
+        pendingDrain?.cancel()
+        pendingDrain = nil
+        nextFreeAt = 0
+        drain()
+    }
+
+    /// Under a pacing fault, the nanoseconds until the next frame may go (0: now). The frame stays
+    /// queued meanwhile, where it counts towards the slow-consumer bound.
+    private func holdTime(_ settings: WritePacing.Settings, now: Int64) -> Int64 {
+        var wait: Int64 = 0
+        if settings.bytesPerSecond != nil { wait = max(wait, nextFreeAt - now) }
+        if let latency = settings.latency, let queuedAt = queue.nextEnqueuedAt {
+            wait = max(wait, queuedAt + latency.delayNanoseconds(frame: framesWritten) - now)
+        }
+        return wait
+    }
+
+    private func drainLater(in nanoseconds: Int64, context: ChannelHandlerContext) {
+        guard pendingDrain == nil else { return }
+        let writer = NIOLoopBound(self, eventLoop: context.eventLoop)
+        pendingDrain = context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            writer.value.pendingDrain = nil
+            writer.value.drain()
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -58,7 +102,15 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
         defer { isDraining = false }
         var unflushed = false
         defer { if unflushed { context.flush() } }
+        let paced = pacing.settings
         while true {
+            if paced.isActive {
+                let wait = holdTime(paced, now: now())
+                if wait > 0 {
+                    drainLater(in: wait, context: context)
+                    return
+                }
+            }
             if !context.channel.isWritable {
                 if unflushed { context.flush(); unflushed = false }
                 // Still full: channelWritabilityChanged calls back when the reader catches up.
@@ -90,6 +142,10 @@ final class SocketWriter: ChannelInboundHandler, RemovableChannelHandler {
                 buffer.writeBytes(bytes)
                 context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: opcode, data: buffer)), promise: nil)
                 unflushed = true
+                framesWritten += 1
+                if let rate = paced.bytesPerSecond {
+                    nextFreeAt = max(nextFreeAt, now()) + Int64(Double(bytes.count) / rate * 1e9)
+                }
             case .empty, .closed:
                 return
             }
@@ -101,11 +157,11 @@ extension FeedConnection {
     /// Installs the connection's `SocketWriter`; from then on its queued frames go out as they come.
     /// Frames queued before (the `connected` status) go out at once.
     func startWriting(opcode: WebSocketOpcode) async {
-        let (queue, channel) = (subscriber.queue, self.channel)
+        let (queue, channel, pacing) = (subscriber.queue, self.channel, self.pacing)
         do {
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(
-                    SocketWriter(queue: queue, opcode: opcode, abort: { [weak self] in self?.abortNow() })
+                    SocketWriter(queue: queue, opcode: opcode, pacing: pacing, abort: { [weak self] in self?.abortNow(why: nil) })
                 )
             }.get()
         } catch {

@@ -50,6 +50,7 @@ public struct TickforgeServer: Sendable {
     /// valid.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         var scripts: [(name: String, value: JSONValue)] = []
+        var scriptFaults: [Fault] = []
         for script in configuration.scripts {
             do {
                 scripts.append((script.name, try ScenarioScript.parse(Array(script.text.utf8), name: script.name)))
@@ -66,23 +67,27 @@ public struct TickforgeServer: Sendable {
         var book = ScenarioBook(configuration: configuration.market, sessionStart: sessionStart)
         for script in scripts {
             do {
-                _ = try book.load(script: script.value, now: sessionStart)
+                _ = try book.load(script: script.value, now: sessionStart, skipping: Fault.isStep)
+                scriptFaults += try Fault.parseScript(script.value, now: sessionStart)
             } catch {
                 throw ScriptError(description: "scenario script \(script.name): \(error.message)")
             }
         }
         let market = Market(configuration: configuration.market, timeline: book.timeline)
-        // Dialect indexes: 0 Polygon, 1 Alpaca JSON, 2 Alpaca msgpack (see each endpoint's `dialect`).
-        let encoders: [any DialectEncoder] = [PolygonEncoder(), AlpacaEncoder(codec: .json), AlpacaEncoder(codec: .msgpack)]
-        let hub = FeedHub(market: market, encoders: encoders, start: sessionStart, options: configuration.hub)
+        let hub = FeedHub(market: market, encoders: HubDialects.encoders(), start: sessionStart, options: configuration.hub)
         let registry = ConnectionRegistry()
-        let polygon = PolygonEndpoint(hub: hub, registry: registry, configuration: configuration)
-        let alpaca = AlpacaEndpoint(hub: hub, registry: registry, configuration: configuration)
+        let journal = ConnectionJournal(maxEntries: configuration.journalEntries, marketNow: { clock.now })
+        let polygon = PolygonEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
+        let alpaca = AlpacaEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
         let logger = self.logger
 
         let router = Router(context: ServerRequestContext.self)
+        // The plane keeps the faults (a startup script's too) even when its routes are off.
+        let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, journal: journal, logger: logger)
+        if !scriptFaults.isEmpty {
+            Task { [scriptFaults] in _ = try? await plane.post(scriptFaults) }
+        }
         if configuration.control.enabled {
-            let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, logger: logger)
             router.add(middleware: ControlAccessMiddleware(token: configuration.control.token))
             ControlRoutes.register(on: router, plane: plane)
         }
@@ -102,25 +107,33 @@ public struct TickforgeServer: Sendable {
             router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(
-                    http1: .init(additionalChannelHandlers: [UnknownPathStatusHandler()]),
+                    http1: .init(additionalChannelHandlers: [DeclinedUpgradeStatusHandler(rejections: registry.rejections)]),
                     ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled)
                 )
-            ) { request, channel, logger in
-                // Query strings are ignored, as on the real services; other paths answer 404.
-                // Hummingbird's outbound writer goes unused: frames go out through each
-                // connection's SocketWriter.
+            ) { request, channel, logger throws in
+                // Synchronous on purpose (see RejectionGate). Query strings are ignored, as on the
+                // real services; other paths answer 404. Hummingbird's outbound writer goes
+                // unused: frames go out through each connection's SocketWriter.
                 let path = request.path?.split(separator: "?").first.map(String.init) ?? ""
-                if path == "/stocks" {
+                let alpacaUpgrade = AlpacaEndpoint.Upgrade(path: path, headers: request.headerFields)
+                guard path == "/stocks" || alpacaUpgrade != nil else { return .dontUpgrade }
+                // A `reject` fault answers with its status instead, before the upgrade.
+                if let (fault, status) = registry.rejections.take(dialect: path == "/stocks" ? "polygon" : "alpaca", path: path) {
+                    logger.info("fault: upgrade refused", metadata: ["fault": "\(fault)", "status": "\(status)", "path": "\(path)"])
+                    journal.record("-", .rejected, [("path", .text(path)), ("status", .number(Double(status))), ("fault", .text(fault)),
+                                                    ("remote", .text(FeedConnection<PolygonSession>.describe(channel.remoteAddress)))])
+                    registry.rejections.owe(status, to: channel)
+                    return .dontUpgrade
+                }
+                let headers = JournalHeaders.fields(request.headerFields)
+                if let alpacaUpgrade {
                     return .upgrade([:]) { inbound, _, _ in
-                        await polygon.serve(inbound: inbound, channel: channel, logger: logger)
+                        await alpaca.serve(alpacaUpgrade, headers: headers, inbound: inbound, channel: channel, logger: logger)
                     }
                 }
-                if let upgrade = AlpacaEndpoint.Upgrade(path: path, headers: request.headerFields) {
-                    return .upgrade([:]) { inbound, _, _ in
-                        await alpaca.serve(upgrade, inbound: inbound, channel: channel, logger: logger)
-                    }
+                return .upgrade([:]) { inbound, _, _ in
+                    await polygon.serve(headers: headers, inbound: inbound, channel: channel, logger: logger)
                 }
-                return .dontUpgrade
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tickforge"),
             onServerRunning: { channel in

@@ -16,7 +16,8 @@ struct CtlCommand: AsyncParsableCommand {
             Halt.self, Resume.self, Gap.self, Volatility.self, Liquidity.self, Burst.self, Trend.self, Stale.self,
             Limit.self, Session.self, Push.self, Cancel.self, Correct.self,
             List.self, Remove.self, Reset.self, Timeline.self, Run.self, Clock.self, State.self, Connections.self,
-            Drop.self, Close.self, Mute.self, DisconnectAfter.self, Unmute.self, Faults.self,
+            Drop.self, Close.self, Mute.self, Slow.self, Latency.self, DisconnectAfter.self, Reject.self, AuthFail.self,
+            ConnectionLimit.self, EndFault.self, Faults.self, Journal.self,
         ]
     )
 

@@ -8,16 +8,26 @@ struct FaultTargetOptions: ParsableArguments {
     @Option(help: "Every connection of a dialect: polygon or alpaca.") var dialect: String?
     @Option(help: "Every connection on a path, e.g. /v2/iex.") var path: String?
     @Option(help: "Every connection authenticated with a key.") var key: String?
+    @Option(help: "When it takes effect, in market time (RFC 3339, New York time, or +30s). Default: now.") var at: String?
 
-    func fields() throws -> [String: Any] {
+    /// The request's target and time. Faults that wait for upgrades or authentications (reject,
+    /// auth-fail, connection-limit) reach every connection when none is named.
+    func fields(targetRequired: Bool = true) throws -> [String: Any] {
         var f: [String: Any] = [:]
         if all { f["connections"] = "all" } else if !ids.isEmpty { f["connections"] = ids }
         if let dialect { f["dialect"] = dialect }
         if let path { f["path"] = path }
         if let key { f["key"] = key }
-        guard !f.isEmpty else { throw CLIError("name the connections: ids such as c3, --all, or --dialect/--path/--key") }
+        guard !f.isEmpty || !targetRequired else { throw CLIError("name the connections: ids such as c3, --all, or --dialect/--path/--key") }
+        if let at { f["at"] = at }
         return f
     }
+}
+
+/// How long a lasting fault lasts.
+struct FaultDurationOptions: ParsableArguments {
+    @Option(name: .customLong("for"), help: "How long, in market time (30s, 5m); default: until ctl end-fault ID.") var duration: String?
+    func apply(to body: inout [String: Any]) { if let duration { body["for"] = duration } }
 }
 
 extension CtlCommand {
@@ -59,11 +69,11 @@ extension CtlCommand {
         @ParentCommand var parent: CtlCommand
         var options: CtlOptions { local.over(parent.options) }
         @OptionGroup var target: FaultTargetOptions
-        @Option(name: .customLong("for"), help: "How long, in market time (30s, 5m); default: until ctl unmute.") var duration: String?
+        @OptionGroup var duration: FaultDurationOptions
         func run() throws {
             var body = try target.fields()
             body["kind"] = "mute"
-            if let duration { body["for"] = duration }
+            duration.apply(to: &body)
             try CtlCommand.postFault(options, body)
         }
     }
@@ -78,18 +88,127 @@ extension CtlCommand {
         var options: CtlOptions { local.over(parent.options) }
         @OptionGroup var target: FaultTargetOptions
         @Option(help: "Seconds (real time) from authentication to the drop, e.g. 30.") var seconds: Double
-        @Option(name: .customLong("for"), help: "How long the fault lasts, in market time (10m); default: until ctl unmute ID.") var duration: String?
+        @OptionGroup var duration: FaultDurationOptions
         func run() throws {
             var body = try target.fields()
             body["kind"] = "disconnect-after"
             body["seconds"] = seconds
-            if let duration { body["for"] = duration }
+            duration.apply(to: &body)
             try CtlCommand.postFault(options, body)
         }
     }
 
-    struct Unmute: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a lasting fault now, a mute or a disconnect-after (by its fault id, e.g. f2).")
+    struct Slow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cap the bytes per second connections get: the backlog grows into the dialect's slow-consumer path (slow_consumer, 407)."
+        )
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @OptionGroup var target: FaultTargetOptions
+        @Option(name: .customLong("bytes-per-second"), help: "The cap, e.g. 2000.") var bytesPerSecond: Double
+        @OptionGroup var duration: FaultDurationOptions
+        func run() throws {
+            var body = try target.fields()
+            body["kind"] = "slow"
+            body["bytesPerSecond"] = bytesPerSecond
+            duration.apply(to: &body)
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
+    struct Latency: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold each frame to connections for ms ± jitter-ms (the jitter is seeded: runs repeat).")
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @OptionGroup var target: FaultTargetOptions
+        @Option(help: "Milliseconds each frame is held, up to 4000.") var ms: Double
+        @Option(name: .customLong("jitter-ms"), help: "Up to this many milliseconds more or less, drawn per frame.") var jitterMs: Double?
+        @Option(help: "Picks the jitter; the same seed gives the same delays.") var seed: Int?
+        @OptionGroup var duration: FaultDurationOptions
+        func run() throws {
+            var body = try target.fields()
+            body["kind"] = "latency"
+            body["ms"] = ms
+            if let jitterMs { body["jitterMs"] = jitterMs }
+            if let seed { body["seed"] = seed }
+            duration.apply(to: &body)
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Answer the next upgrade requests with HTTP 429 or 503, before the upgrade.")
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @Flag(help: "Every upgrade (the default).") var all = false
+        @Option(help: "Only upgrades of a dialect: polygon or alpaca.") var dialect: String?
+        @Option(help: "Only upgrades on a path, e.g. /v2/iex.") var path: String?
+        @Option(help: "When it takes effect (market time). Default: now.") var at: String?
+        @Option(help: "How many upgrades to refuse. Default: 1.") var count: Int?
+        @Option(help: "429 or 503. Default: 429.") var status: Int?
+        @OptionGroup var duration: FaultDurationOptions
+        func run() throws {
+            var body: [String: Any] = ["kind": "reject"]
+            if let dialect { body["dialect"] = dialect }
+            if let path { body["path"] = path }
+            if all || (dialect == nil && path == nil) { body["connections"] = "all" }
+            if let at { body["at"] = at }
+            if let count { body["count"] = count }
+            if let status { body["status"] = status }
+            duration.apply(to: &body)
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
+    struct AuthFail: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "auth-fail",
+            abstract: "Fail the next authentications with the dialect's own failure (auth_failed, 402), even with a valid key."
+        )
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @OptionGroup var target: FaultTargetOptions
+        @Option(help: "How many authentications to fail. Default: 1.") var count: Int?
+        @OptionGroup var duration: FaultDurationOptions
+        func run() throws {
+            var body = try target.fields(targetRequired: false)
+            body["kind"] = "auth-fail"
+            if let count { body["count"] = count }
+            duration.apply(to: &body)
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
+    struct ConnectionLimit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "connection-limit",
+            abstract: "Change the connections allowed per key while it lasts: Polygon evicts the oldest, Alpaca refuses the newcomer (406)."
+        )
+        @OptionGroup var local: CtlOptions
+        @ParentCommand var parent: CtlCommand
+        var options: CtlOptions { local.over(parent.options) }
+        @OptionGroup var target: FaultTargetOptions
+        @Option(help: "Connections per key, e.g. 1.") var limit: Int
+        @OptionGroup var duration: FaultDurationOptions
+        func run() throws {
+            var body = try target.fields(targetRequired: false)
+            body["kind"] = "connection-limit"
+            body["limit"] = limit
+            duration.apply(to: &body)
+            try CtlCommand.postFault(options, body)
+        }
+    }
+
+    struct EndFault: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "end-fault",
+            abstract: "End a lasting fault now, or call off one still to come (by its fault id, e.g. f2).",
+            aliases: ["unmute"]
+        )
         @OptionGroup var local: CtlOptions
         @ParentCommand var parent: CtlCommand
         var options: CtlOptions { local.over(parent.options) }
@@ -123,9 +242,10 @@ extension CtlText {
         else if let all = f["connections"] as? String { target = all }
         else { target = ["dialect", "path", "key"].compactMap { k in (f[k] as? String).map { "\(k)=\($0)" } }.joined(separator: " ") }
         let span = "\(f["at"] as? String ?? "?")" + ((f["until"] as? String).map { " → \($0)" } ?? "")
-        let close = (f["code"]).map { " code=\($0)" + ((f["reason"] as? String).map { " reason=\($0)" } ?? "") } ?? ""
+        let parameters = ["code", "reason", "bytesPerSecond", "ms", "jitterMs", "seconds", "status", "count", "used", "limit"]
+            .compactMap { k in f[k].map { " \(k)=\($0)" } }.joined()
         let reached = (f["appliedTo"] as? [String] ?? [])
         return [f["id"] as? String ?? "?", f["kind"] as? String ?? "?", f["state"] as? String ?? "", span, target].joined(separator: "  ")
-            + close + "  reached " + (reached.isEmpty ? "none" : reached.joined(separator: ","))
+            + parameters + "  reached " + (reached.isEmpty ? "none" : reached.joined(separator: ","))
     }
 }

@@ -36,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections-per-key"), help: "Connections per key and endpoint. Polygon: the newest wins and the oldest is evicted. Alpaca: the newcomer gets error 406 (env TICKFORGE_MAX_CONNECTIONS_PER_KEY). Default: unlimited.")
     var maxConnectionsPerKey: Int?
 
+    @Option(name: .customLong("journal-entries"), help: "Entries the connection journal keeps, the oldest going first; 0 keeps none (env TICKFORGE_JOURNAL_ENTRIES). Default: 100000.")
+    var journalEntries: Int?
+
     @Option(name: .customLong("flush-interval-ms"), help: "How often frames are flushed, in ms (env TICKFORGE_FLUSH_INTERVAL_MS). Default: 5.")
     var flushIntervalMs: Double?
 
@@ -85,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.apiKeys = keys.isEmpty ? nil : Set(keys)
         config.authTimeoutSeconds = try number(authTimeout, "TICKFORGE_AUTH_TIMEOUT", "a number of seconds") ?? config.authTimeoutSeconds
         config.maxConnectionsPerKey = try number(maxConnectionsPerKey, "TICKFORGE_MAX_CONNECTIONS_PER_KEY", "a whole number")
+        config.journalEntries = try number(journalEntries, "TICKFORGE_JOURNAL_ENTRIES", "a whole number") ?? config.journalEntries
+        if config.journalEntries < 0 || config.journalEntries > 10_000_000 { throw CLIError("--journal-entries must be from 0 to 10000000") }
         config.flushIntervalMilliseconds = try number(flushIntervalMs, "TICKFORGE_FLUSH_INTERVAL_MS", "milliseconds") ?? config.flushIntervalMilliseconds
         let barDelay = try number(barDelayMs, "TICKFORGE_BAR_DELAY_MS", "milliseconds") ?? 2000
         config.hub.barDelayNanoseconds = Int64(barDelay * 1e6)

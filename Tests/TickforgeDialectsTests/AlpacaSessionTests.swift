@@ -61,6 +61,17 @@ struct AlpacaSessionTests {
         #expect(text(send(&offPlan, #"{"action":"auth","key":"k","secret":"s"}"#)) == [#"[{"T":"error","code":409,"msg":"insufficient subscription"}]"#])
     }
 
+    @Test("good credentials the server refuses (an auth-fail fault) get 402 as a wrong key does, and the socket stays open for another try")
+    func refusedCredentials() {
+        var s = AlpacaSession(feed: .iex, codec: .json)
+        #expect(send(&s, #"{"action":"auth","key":"k","secret":"s"}"#) == [.authenticate(key: "k")])
+        let r = s.authenticationRefused("fault f1")
+        #expect(text(r) == [#"[{"T":"error","code":402,"msg":"auth failed"}]"#])
+        #expect(r.contains(.refused("fault f1")))
+        #expect(s.state == .awaitingAuth)
+        #expect(send(&s, #"{"action":"auth","key":"k","secret":"s"}"#) == [.authenticate(key: "k")])
+    }
+
     @Test("406 keeps the socket open, and a later auth on it may succeed (the Go SDK retries so)")
     func connectionLimit() {
         var s = AlpacaSession(feed: .iex, codec: .json)

@@ -9,13 +9,19 @@ struct PolygonSessionTests {
 
     func send(_ s: inout PolygonSession, _ json: String) -> [PolygonSession.Action] { s.receive(text: Array(json.utf8)) }
 
+    /// Authenticates with key `k`, the server accepting it.
+    func authenticate(_ s: inout PolygonSession) {
+        _ = send(&s, #"{"action":"auth","params":"k"}"#)
+        _ = s.authenticationAccepted()
+    }
+
     @Test("connected, then auth_success as its own frame, then one batched ack per item")
     func handshake() {
         #expect(String(decoding: PolygonSession.connectedFrame, as: UTF8.self) == #"[{"ev":"status","status":"connected","message":"Connected Successfully"}]"#)
         var s = PolygonSession()
-        let auth = send(&s, #"{"action": "auth", "params": "k"}"#) // Python puts spaces after colons
-        #expect(text(auth) == [#"[{"ev":"status","status":"auth_success","message":"authenticated"}]"#])
-        #expect(auth.contains(.authenticated(key: "k")))
+        // Python puts spaces after colons. A good key is the server's to accept (connection limits).
+        #expect(send(&s, #"{"action": "auth", "params": "k"}"#) == [.authenticate(key: "k")])
+        #expect(text(s.authenticationAccepted()) == [#"[{"ev":"status","status":"auth_success","message":"authenticated"}]"#])
         let sub = send(&s, #"{"action":"subscribe","params":"T.AAPL,A.AAPL"}"#)
         #expect(text(sub) == [#"[{"ev":"status","status":"success","message":"subscribed to: T.AAPL"},{"ev":"status","status":"success","message":"subscribed to: A.AAPL"}]"#])
         #expect(sub.first.map { if case .send = $0 { true } else { false } } == true, "the ack precedes the subscription's data")
@@ -32,12 +38,23 @@ struct PolygonSessionTests {
         #expect(send(&s, #"{"action":"subscribe","params":"T.AAPL"}"#).isEmpty)
     }
 
+    @Test("a good key the server refuses (an auth-fail fault) gets the same auth_failed and abort")
+    func refusedKey() {
+        var s = PolygonSession()
+        #expect(send(&s, #"{"action":"auth","params":"k"}"#) == [.authenticate(key: "k")])
+        let r = s.authenticationRefused("fault f1")
+        #expect(text(r) == [#"[{"ev":"status","status":"auth_failed","message":"authentication failed"}]"#])
+        #expect(r.contains(.refused("fault f1")))
+        #expect(r.last == .abort)
+        #expect(s.state == .closed)
+    }
+
     @Test("subscribing before auth gets auth_required; pipelined auth then subscribe works in order")
     func ordering() {
         var s = PolygonSession()
         #expect(text(send(&s, #"{"action":"subscribe","params":"T.AAPL"}"#)).first?.contains(#""status":"auth_required""#) == true)
         var go = PolygonSession()
-        _ = send(&go, #"{"action":"auth","params":"k"}"#)
+        authenticate(&go)
         #expect(send(&go, #"{"action":"subscribe","params":"T.AAPL,T.MSFT"}"#).contains(.subscribe([.init(channel: .trades, ticker: "AAPL"), .init(channel: .trades, ticker: "MSFT")])))
     }
 
@@ -47,7 +64,7 @@ struct PolygonSessionTests {
             .init(channel: .trades, ticker: "BRK.B"), .init(channel: .quotes, ticker: "AAPL"), .init(channel: .minuteAggregates, ticker: "*"),
         ])
         var s = PolygonSession()
-        _ = send(&s, #"{"action":"auth","params":"k"}"#)
+        authenticate(&s)
         #expect(send(&s, #"{"action":"subscribe","params":"ZZ.AAPL"}"#).isEmpty)
     }
 
@@ -67,13 +84,13 @@ struct PolygonSessionTests {
         var a = PolygonSession()
         #expect(text(a.authTimedOut()) == [#"[{"ev":"status","status":"auth_timeout","message":"authentication timed out"}]"#])
         var b = PolygonSession()
-        _ = send(&b, #"{"action":"auth","params":"k"}"#)
+        authenticate(&b)
         #expect(b.authTimedOut().isEmpty)
         let evicted = b.evicted()
         #expect(text(evicted) == [#"[{"ev":"status","status":"max_connections","message":"Maximum number of websocket connections exceeded. "}]"#])
         #expect(evicted.last == .abort)
         var c = PolygonSession()
-        _ = send(&c, #"{"action":"auth","params":"k"}"#)
+        authenticate(&c)
         #expect(text(c.slowConsumer()).first?.contains("slow_consumer") == true)
     }
 }

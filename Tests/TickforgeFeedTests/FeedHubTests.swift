@@ -66,7 +66,7 @@ struct FeedHubTests {
     @Test("a subscriber gets exactly its topics; unsubscribing one client leaves the other receiving")
     func isolation() async {
         let h = hub()
-        let a = await h.addSubscriber(dialect: 0), b = await h.addSubscriber(dialect: 0)
+        let a = await h.addSubscriber(dialect: .init(0)), b = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(a.id, kind: .trades, ticker: "AAPL")
         await h.subscribe(b.id, kind: .trades, ticker: "AAPL")
         await h.subscribe(b.id, kind: .quotes, ticker: "MSFT")
@@ -86,7 +86,7 @@ struct FeedHubTests {
     func encodeOnce() async {
         let h = hub(dialects: 2)
         var subs: [Subscriber] = []
-        for i in 0..<6 { subs.append(await h.addSubscriber(dialect: i % 2)) }
+        for i in 0..<6 { subs.append(await h.addSubscriber(dialect: .init(i % 2))) }
         for s in subs { await h.subscribe(s.id, kind: .trades, ticker: "AAPL") }
         await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
         let delivered = ProbeEncoder.drain(subs[0].queue).count
@@ -98,7 +98,7 @@ struct FeedHubTests {
     @Test("the wildcard means the configured universe; a ticker outside a fixed universe yields nothing")
     func wildcard() async {
         let h = hub(symbols: ["AAPL", "MSFT"], open: false)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "*")
         #expect(await h.subscribe(s.id, kind: .trades, ticker: "NVDA") == .unknownSymbol)
         await h.advance(to: Self.start + 5 * Timestamp.nanosPerSecond)
@@ -111,7 +111,7 @@ struct FeedHubTests {
         var o = FeedHub.Options()
         o.maxSymbols = 5
         let h = hub(symbols: ["AAPL", "MSFT"], open: true, options: o)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         var resolutions: [FeedHub.Resolution] = []
         for i in 0..<10 { resolutions.append(await h.subscribe(s.id, kind: .trades, ticker: "ZZ\(i)")) }
         #expect(resolutions.prefix(3).allSatisfy { $0 == .subscribed })
@@ -122,7 +122,7 @@ struct FeedHubTests {
     @Test("events go out in market-time order and never twice, across minute boundaries")
     func streamMatchesMarket() async {
         let h = hub()
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         var seen: [String] = []
         var t = Self.start
@@ -143,7 +143,7 @@ struct FeedHubTests {
         var o = FeedHub.Options()
         o.barDelayNanoseconds = 2 * Timestamp.nanosPerSecond
         let h = hub(options: o)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .secondBars, ticker: "AAPL")
         await h.advance(to: Self.start + 2 * Timestamp.nanosPerSecond + 500_000_000)
         // The first second's bar ends at +1 s, so with a 2 s delay it is due at +3 s, not before.
@@ -158,7 +158,7 @@ struct FeedHubTests {
         var o = FeedHub.Options()
         o.queueLimits = .init(maxBytes: 20_000, maxAgeNanoseconds: 60 * Timestamp.nanosPerSecond)
         let h = hub(options: o)
-        let slow = await h.addSubscriber(dialect: 0), fast = await h.addSubscriber(dialect: 0)
+        let slow = await h.addSubscriber(dialect: .init(0)), fast = await h.addSubscriber(dialect: .init(0))
         for s in [slow, fast] { await h.subscribe(s.id, kind: .quotes, ticker: "*") }
         var notices: [FeedHub.Notice] = []
         var fastCount = 0
@@ -179,7 +179,7 @@ struct FeedHubTests {
         var o = FeedHub.Options()
         o.maxFrameBytes = 4_096
         let h = hub(options: o)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .quotes, ticker: "*")
         await h.advance(to: Self.start + 10 * Timestamp.nanosPerSecond)
         var frames = 0
@@ -190,7 +190,7 @@ struct FeedHubTests {
     @Test("the last subscriber leaving stops generation")
     func idleAgain() async {
         let h = hub()
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         await h.advance(to: Self.start + 61 * Timestamp.nanosPerSecond)
         let generated = await h.minutesGenerated
@@ -272,7 +272,7 @@ struct BackgroundPreparationTests {
             o.preparation = preparation
             let u = try! Universe(seed: 3, symbols: ["AAPL", "MSFT"], isOpen: false)
             let h = FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: u)), encoders: [ProbeEncoder()], start: Self.start, options: o)
-            let s = await h.addSubscriber(dialect: 0)
+            let s = await h.addSubscriber(dialect: .init(0))
             await h.subscribe(s.id, [(.trades, "AAPL"), (.secondBars, "MSFT"), (.minuteBars, "*")])
             await h.waitForPreparation(timeout: 30)
             var bytes: [UInt8] = []
@@ -298,7 +298,7 @@ struct BackgroundPreparationTests {
         o.preparation = .background
         let u = try! Universe(seed: 3, symbols: ["AAPL"], isOpen: false)
         let h = FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: u)), encoders: [ProbeEncoder()], start: Self.start, options: o)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         // Straight to three minutes later, before anything was prepared: the symbol waits.
         await h.advance(to: Self.start + 3 * Timestamp.nanosPerMinute)

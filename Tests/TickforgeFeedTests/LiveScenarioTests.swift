@@ -34,7 +34,7 @@ struct LiveScenarioTests {
     /// Runs the feed to `applyAt`, applies `timeline` there, runs on to `end`; returns what arrived.
     func run(_ preparation: FeedHub.Preparation, applyAt: Timestamp, timeline: ScenarioTimeline, end: Timestamp) async -> [String] {
         let h = hub(preparation)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         _ = await h.subscribe(s.id, [(.trades, "AAPL"), (.quotes, "AAPL"), (.statuses, "AAPL"), (.lulds, "AAPL")])
         var items: [String] = []
         var t = Self.start
@@ -99,7 +99,7 @@ struct LiveScenarioTests {
     @Test("a change stamped at or before what was released is refused and changes nothing")
     func refusedWhenReleased() async {
         let h = hub(.inline)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         let t = Self.start + 10 * Self.second
         await h.advance(to: t)
@@ -112,7 +112,7 @@ struct LiveScenarioTests {
     @Test("a jump sends nothing between now and its target, and carries on from there")
     func jump() async {
         let h = hub(.inline)
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(s.id, kind: .trades, ticker: "AAPL")
         await h.advance(to: Self.start + 5 * Self.second)
         _ = ProbeEncoder.drain(s.queue)

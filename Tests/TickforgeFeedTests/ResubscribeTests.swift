@@ -38,7 +38,7 @@ struct ResubscribeTests {
     /// the subscriptions began.
     func run(order kinds: [EventKinds], gap: Int64 = 3_000_000) async -> (items: [String], subscribedAt: [Timestamp], end: Timestamp) {
         let h = hub()
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         var t = Self.start + 10 * Self.second + 300_000_000
         await h.advance(to: t)
         var at: [Timestamp] = []
@@ -95,7 +95,7 @@ struct ResubscribeTests {
     @Test("a kind added mid-minute by one connection does not repeat bars another connection already receives")
     func otherConnectionUnaffected() async {
         let h = hub()
-        let first = await h.addSubscriber(dialect: 0), second = await h.addSubscriber(dialect: 0)
+        let first = await h.addSubscriber(dialect: .init(0)), second = await h.addSubscriber(dialect: .init(0))
         await h.subscribe(first.id, kind: .secondBars, ticker: "AAPL")
         var t = Self.start
         var firstItems: [String] = []
@@ -120,7 +120,7 @@ struct ResubscribeTests {
     @Test("unsubscribing and subscribing again within a minute never repeats an event")
     func dropAndReAdd() async {
         let h = hub()
-        let s = await h.addSubscriber(dialect: 0)
+        let s = await h.addSubscriber(dialect: .init(0))
         for k in [EventKinds.secondBars, .minuteBars, .trades] { await h.subscribe(s.id, kind: k, ticker: "AAPL") }
         var t = Self.start
         var items: [String] = []

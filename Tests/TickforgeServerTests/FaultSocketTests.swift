@@ -5,41 +5,8 @@ import TickforgeMarket
 
 /// Connection faults posted over the control API, as clients of both dialects meet them.
 @Suite("Over sockets: connection faults (drop, close, mute)", .serialized)
-struct FaultSocketTests {
+struct FaultSocketTests: ControlSocketSuite {
     static let start = RFC3339.parse("2026-11-23T10:00:00-05:00")!
-
-    func call(_ server: RunningServer, _ method: String, _ path: String, _ body: String? = nil) async throws -> (status: Int, json: [String: Any]) {
-        let port = server.port
-        let r = try await offPool {
-            try PlainHTTP.request(.init(host: "127.0.0.1", port: port), method: method, path: path,
-                                  headers: body == nil ? [] : [("Content-Type", "application/json")], body: Array((body ?? "").utf8))
-        }
-        return (r.status, (try? JSONSerialization.jsonObject(with: Data(r.body.utf8))) as? [String: Any] ?? [:])
-    }
-
-    /// The id of the one open connection whose key is `key`, once it has authenticated.
-    func connectionID(_ server: RunningServer, key: String) async throws -> String? {
-        for _ in 0..<600 {
-            let list = try await call(server, "GET", "/control/connections").json["connections"] as? [[String: Any]] ?? []
-            if let c = list.first(where: { $0["key"] as? String == key && $0["authenticated"] as? Bool == true }) { return c["id"] as? String }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        return nil
-    }
-
-    func polygon(_ server: RunningServer, key: String) -> RecordingClient {
-        let c = RecordingClient(url: server.url)
-        c.send(#"{"action":"auth","params":"\#(key)"}"#)
-        c.send(#"{"action":"subscribe","params":"Q.AAPL,T.AAPL"}"#)
-        return c
-    }
-
-    func alpaca(_ server: RunningServer, key: String) -> RecordingClient {
-        let c = RecordingClient(url: "ws://127.0.0.1:\(server.port)/v2/sip")
-        c.send(#"{"action":"auth","key":"\#(key)","secret":"s"}"#)
-        c.send(#"{"action":"subscribe","quotes":["AAPL"]}"#)
-        return c
-    }
 
     @Test("drop resets only the named connection, with no close frame; close sends its code and reason; the others keep receiving")
     func dropAndClose() async throws {
@@ -173,7 +140,15 @@ struct FaultSocketTests {
         try await expect(#"{"kind":"drop","connections":["x1"]}"#, 400, "connection ids")
         try await expect(#"{"kind":"close","connections":"all","code":1006}"#, 400, "field 'code'")
         try await expect(#"{"kind":"drop","connections":"all","for":"5s"}"#, 400, "field 'for'")
-        try await expect(#"{"kind":"drop","connections":"all","at":"+5s"}"#, 400, "field 'at'")
+        try await expect(#"{"kind":"drop","connections":"all","at":"2020-01-01"}"#, 400, "field 'at'")
+        try await expect(#"{"kind":"slow","connections":"all"}"#, 400, "field 'bytesPerSecond'")
+        try await expect(#"{"kind":"latency","connections":"all","ms":5000}"#, 400, "field 'ms'")
+        try await expect(#"{"kind":"latency","connections":"all","ms":3000,"jitterMs":2000}"#, 400, "at most 4000 ms")
+        try await expect(#"{"kind":"reject","status":404}"#, 400, "field 'status'")
+        try await expect(#"{"kind":"reject","key":"k"}"#, 400, "field 'key'")
+        try await expect(#"{"kind":"reject","connections":["c1"]}"#, 400, "field 'connections'")
+        try await expect(#"{"kind":"auth-fail","count":0}"#, 400, "field 'count'")
+        try await expect(#"{"kind":"connection-limit"}"#, 400, "field 'limit'")
         try await expect(#"{"kind":"mute","connections":"all","colour":"red"}"#, 400, "not a field of a mute fault")
         try await expect(#"{"kind":"disconnect-after","connections":"all"}"#, 400, "field 'seconds'")
         try await expect(#"{"kind":"drop","connections":"all","seconds":3}"#, 400, "not a field of a drop fault")

@@ -54,6 +54,8 @@ public struct AlpacaSession: Sendable {
         case authenticate(key: String)
         case subscribe([Topic])
         case unsubscribe([Topic])
+        /// An authentication was refused, and why (for the journal; the client reads the error).
+        case refused(String)
         /// Close the connection after what is queued.
         case close
     }
@@ -114,9 +116,9 @@ public struct AlpacaSession: Sendable {
         case .closed: return []
         case .awaitingAuth: break
         }
-        guard let key, let secret, !key.isEmpty, !secret.isEmpty else { return [error(.authFailed)] }
-        if let keys = configuration.apiKeys, !keys.contains(key) { return [error(.authFailed)] }
-        if let feeds = configuration.entitledFeeds, !feeds.contains(feed) { return [error(.insufficientSubscription)] }
+        guard let key, let secret, !key.isEmpty, !secret.isEmpty else { return [error(.authFailed), .refused("no key or secret")] }
+        if let keys = configuration.apiKeys, !keys.contains(key) { return [error(.authFailed), .refused("key not accepted")] }
+        if let feeds = configuration.entitledFeeds, !feeds.contains(feed) { return [error(.insufficientSubscription), .refused("feed not entitled")] }
         state = .authorizing(key: key)
         return [.authenticate(key: key)]
     }
@@ -132,7 +134,15 @@ public struct AlpacaSession: Sendable {
     public mutating func connectionLimitExceeded() -> [Action] {
         guard case .authorizing = state else { return [] }
         state = .awaitingAuth
-        return [error(.connectionLimitExceeded)]
+        return [error(.connectionLimitExceeded), .refused("connection limit exceeded")]
+    }
+
+    /// The server refused good credentials (an `auth-fail` fault): 402 as for a wrong key, and
+    /// the socket stays open for another try.
+    public mutating func authenticationRefused(_ why: String) -> [Action] {
+        guard case .authorizing = state else { return [] }
+        state = .awaitingAuth
+        return [error(.authFailed), .refused(why)]
     }
 
     // MARK: subscriptions

@@ -57,3 +57,28 @@ extension JSONText {
         }
     }
 }
+
+extension WireValue {
+    /// The value written as JSON text, map order kept: how a decoded msgpack message is shown to
+    /// people (the connection journal).
+    public var jsonText: String {
+        var out: [UInt8] = []
+        JSONText.append(self, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same value with the string under `key` in any map replaced by `replacement`, at any depth.
+    public func redacting(_ key: String, with replacement: String) -> WireValue {
+        switch self {
+        case .map(let entries):
+            return .map(entries.map { e in
+                if e.key == .string(key), case .string = e.value { return Entry(key: e.key, value: .string(replacement)) }
+                return Entry(key: e.key, value: e.value.redacting(key, with: replacement))
+            })
+        case .array(let items):
+            return .array(items.map { $0.redacting(key, with: replacement) })
+        default:
+            return self
+        }
+    }
+}

@@ -8,6 +8,8 @@ import Foundation
 public struct PolygonSession: Sendable {
     public enum State: Sendable, Equatable {
         case awaitingAuth
+        /// The key is good; the server is deciding (connection limits, an `auth-fail` fault).
+        case authorizing(key: String)
         case authenticated(key: String)
         case closed
     }
@@ -21,8 +23,11 @@ public struct PolygonSession: Sendable {
     public enum Action: Sendable, Equatable {
         /// Send this control frame (a JSON array of status objects).
         case send([UInt8])
-        /// The connection authenticated with this key (the server applies per-key connection limits).
-        case authenticated(key: String)
+        /// The key is good: the server decides, and answers `authenticationAccepted()` (then
+        /// applies the key's connection limit, evicting the oldest) or `authenticationRefused()`.
+        case authenticate(key: String)
+        /// An authentication was refused, and why (for the journal; the client reads the status).
+        case refused(String)
         case subscribe([PolygonTopic])
         case unsubscribe([PolygonTopic])
         /// Drop the TCP connection without a close frame, as the real cluster does.
@@ -56,10 +61,10 @@ public struct PolygonSession: Sendable {
         let params = object["params"] as? String
         switch action {
         case "auth":
-            guard let key = params else { return fail() }
-            if let keys = configuration.apiKeys, !keys.contains(key) { return fail() }
-            state = .authenticated(key: key)
-            return [.send(Self.authSuccessFrame), .authenticated(key: key)]
+            guard let key = params else { return fail("no key in params") }
+            if let keys = configuration.apiKeys, !keys.contains(key) { return fail("key not accepted") }
+            state = .authorizing(key: key)
+            return [.authenticate(key: key)]
         case "subscribe", "unsubscribe":
             guard case .authenticated = state else { return [.send(Self.authRequiredFrame)] }
             guard let params else {
@@ -77,14 +82,31 @@ public struct PolygonSession: Sendable {
         }
     }
 
-    private mutating func fail() -> [Action] {
+    /// The server accepted the key: `auth_success`, and subscriptions may follow.
+    public mutating func authenticationAccepted() -> [Action] {
+        guard case .authorizing(let key) = state else { return [] }
+        state = .authenticated(key: key)
+        return [.send(Self.authSuccessFrame)]
+    }
+
+    /// The server refused a good key (an `auth-fail` fault): the same `auth_failed` and abort as a
+    /// wrong key gets.
+    public mutating func authenticationRefused(_ why: String) -> [Action] {
+        guard case .authorizing = state else { return [] }
+        return fail(why)
+    }
+
+    private mutating func fail(_ why: String) -> [Action] {
         state = .closed
-        return [.send(Self.authFailedFrame), .abort]
+        return [.send(Self.authFailedFrame), .refused(why), .abort]
     }
 
     /// The auth timeout fired; only acts if the client never authenticated.
     public mutating func authTimedOut() -> [Action] {
-        guard state == .awaitingAuth else { return [] }
+        switch state {
+        case .awaitingAuth, .authorizing: break
+        default: return []
+        }
         state = .closed
         return [.send(Self.authTimeoutFrame), .abort]
     }

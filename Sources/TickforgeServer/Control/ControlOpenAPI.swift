@@ -950,9 +950,16 @@ enum ControlOpenAPI {
           },
           "steps": {
             "type": "array",
-            "description": "At most 10,000 steps (400 beyond), in a body of at most 1 MB (413 beyond). Not a `maxItems`: a body that long is refused for its size first.",
+            "description": "At most 10,000 steps (400 beyond), in a body of at most 1 MB (413 beyond). Not a `maxItems`: a body that long is refused for its size first. A step is a scenario or a connection fault, by its kind.",
             "items": {
-              "$ref": "#/components/schemas/ScenarioRequest"
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/ScenarioRequest"
+                },
+                {
+                  "$ref": "#/components/schemas/FaultRequest"
+                }
+              ]
             }
           }
         }
@@ -1154,16 +1161,21 @@ enum ControlOpenAPI {
           "kind"
         ],
         "additionalProperties": false,
-        "description": "Exactly one target: `connections` (\"all\" or ids), or a selector (`dialect`, `path`, `key`). Faults act when posted.",
+        "description": "At most one target: `connections` (\"all\" or ids), or a selector (`dialect`, `path`, `key`). Faults on open connections (drop, close, mute, slow, latency, disconnect-after) need one; reject, auth-fail and connection-limit reach every connection without one. A fault takes effect at `at` (default now); a lasting one ends after `for`, or by DELETE /control/faults/{id}.",
         "properties": {
           "kind": {
             "enum": [
               "drop",
               "close",
               "mute",
-              "disconnect-after"
+              "slow",
+              "latency",
+              "disconnect-after",
+              "reject",
+              "auth-fail",
+              "connection-limit"
             ],
-            "description": "`drop`: a TCP reset with no close frame, as the vendors' servers drop a connection. `close`: a close frame with `code` and `reason`, then the TCP close. `mute`: the connection stays open and answers pings, but is sent nothing (no data, acknowledgements or statuses) until the fault ends. `disconnect-after`: each connection it reaches is dropped (a reset) `seconds` after it authenticates, and again after every reconnect, while the fault lasts."
+            "description": "`drop`: a TCP reset with no close frame, as the vendors' servers drop a connection. `close`: a close frame with `code` and `reason`, then the TCP close. `mute`: the connection stays open and answers pings, but is sent nothing (no data, acknowledgements or statuses) until the fault ends. `slow`: at most `bytesPerSecond` to each connection; the backlog grows into the dialect's slow-consumer path (`slow_consumer` on Polygon, 407 on Alpaca). `latency`: each frame held `ms` ± `jitterMs` after it was queued; the jitter is drawn from `seed`, so runs repeat. `disconnect-after`: each connection it reaches is dropped (a reset) `seconds` after it authenticates, and again after every reconnect, while the fault lasts. `reject`: the next `count` upgrade requests are answered with HTTP `status` (429 or 503) and no upgrade. `auth-fail`: the next `count` authentications fail with the dialect's own failure (`auth_failed` then a reset on Polygon; error 402 on Alpaca), even with a valid key. `connection-limit`: the connections one key may hold while it lasts: Polygon evicts the oldest (`max_connections`), Alpaca refuses the newcomer (406)."
           },
           "connections": {
             "oneOf": [
@@ -1186,14 +1198,14 @@ enum ControlOpenAPI {
               ],
               "all"
             ],
-            "description": "A lasting fault (a mute, a disconnect-after) aimed at \"all\" or a selector also reaches connections that open or authenticate while it lasts."
+            "description": "A lasting fault aimed at \"all\" or a selector also reaches connections that open or authenticate while it lasts. A reject takes only \"all\" (it acts before there is a connection)."
           },
           "dialect": {
             "enum": [
               "polygon",
               "alpaca"
             ],
-            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+            "description": "A selector: every open connection it matches, and for a lasting fault, those that open or authenticate while it lasts."
           },
           "path": {
             "type": "string",
@@ -1202,13 +1214,13 @@ enum ControlOpenAPI {
             "examples": [
               "/v2/iex"
             ],
-            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+            "description": "A selector: every open connection it matches, and for a lasting fault, those that open or authenticate while it lasts."
           },
           "key": {
             "type": "string",
             "minLength": 1,
             "maxLength": 256,
-            "description": "A selector: every open connection it matches, and for a mute with `for`, those that open or authenticate while it lasts."
+            "description": "A selector: every open connection it matches, and for a lasting fault, those that open or authenticate while it lasts. Not for a reject: no key is known before the upgrade."
           },
           "code": {
             "type": "integer",
@@ -1244,7 +1256,7 @@ enum ControlOpenAPI {
                 "exclusiveMinimum": 0
               }
             ],
-            "description": "`mute` and `disconnect-after` only: how long, in market time; without it the fault lasts until DELETE /control/faults/{id}."
+            "description": "Every kind but drop and close: how long, in market time; without it the fault lasts until DELETE /control/faults/{id} (a reject or auth-fail also ends when its count is used)."
           },
           "id": {
             "type": "string",
@@ -1255,6 +1267,57 @@ enum ControlOpenAPI {
             "minimum": 0.1,
             "maximum": 86400,
             "description": "`disconnect-after` only (and required there): real seconds from authentication to the drop."
+          },
+          "at": {
+            "type": "string",
+            "examples": [
+              "+30s",
+              "2026-11-23T15:59:30-05:00"
+            ],
+            "description": "When it takes effect, in market time: an instant by Tickforge's time rules, or relative (\"+30s\"; in a script, from its `start`). Default: now. Not before now."
+          },
+          "bytesPerSecond": {
+            "type": "number",
+            "minimum": 1,
+            "maximum": 1000000000,
+            "description": "`slow` only (and required there)."
+          },
+          "ms": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 4000,
+            "description": "`latency` only (and required there): milliseconds each frame is held; with `jitterMs` at most 4000 in all (a longer hold passes the queue's 5 s age bound: a slow consumer)."
+          },
+          "jitterMs": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 4000,
+            "description": "`latency` only: up to this many milliseconds more or less, drawn per frame. Default 0."
+          },
+          "seed": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 4294967295,
+            "description": "`latency` only: picks the jitter. Default 1."
+          },
+          "status": {
+            "enum": [
+              429,
+              503
+            ],
+            "description": "`reject` only: default 429."
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000,
+            "description": "`reject` and `auth-fail` only: how many upgrades or authentications it acts on. Default 1."
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10000,
+            "description": "`connection-limit` only (and required there)."
           }
         }
       },
@@ -1268,7 +1331,7 @@ enum ControlOpenAPI {
           "appliedTo"
         ],
         "additionalProperties": true,
-        "description": "A fault as stored: its request's fields, `at` (market time it acted), `until` and `endedAt` for a mute, `state` now, and `appliedTo`, the connections it reached.",
+        "description": "A fault as stored: its request's fields, `at` (market time it takes effect), `until` and `endedAt` for a lasting one, `state` now, `used` for a reject or auth-fail, and `appliedTo`, the connections it reached.",
         "properties": {
           "id": {
             "type": "string"
@@ -1278,7 +1341,12 @@ enum ControlOpenAPI {
               "drop",
               "close",
               "mute",
-              "disconnect-after"
+              "slow",
+              "latency",
+              "disconnect-after",
+              "reject",
+              "auth-fail",
+              "connection-limit"
             ]
           },
           "at": {
@@ -1286,6 +1354,7 @@ enum ControlOpenAPI {
           },
           "state": {
             "enum": [
+              "scheduled",
               "active",
               "ended"
             ]
@@ -1301,6 +1370,55 @@ enum ControlOpenAPI {
           },
           "endedAt": {
             "type": "string"
+          },
+          "used": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      "JournalEntry": {
+        "type": "object",
+        "required": [
+          "seq",
+          "time",
+          "marketTime",
+          "connection",
+          "kind"
+        ],
+        "additionalProperties": true,
+        "description": "One thing that happened on one connection, with what its kind says as fields of their own: `upgraded` (dialect, path, remote, headers with credentials hidden, codec), `rejected` (path, status, fault, remote; connection \"-\"), `received` (format text|msgpack, text, bytes, truncated), `authenticated` (key), `refused` (why, status), `subscribed` and `unsubscribed` (channel, symbol, topic), `fault` (fault, faultKind, state on|off), `dropped` (why: fault, auth-failed, auth-timeout, slow-consumer, evicted, shutdown; and the fault, code, reason), `closed` (by the client, or the read error).",
+        "properties": {
+          "seq": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "time": {
+            "type": "string",
+            "description": "Wall-clock time it was recorded."
+          },
+          "marketTime": {
+            "type": "string"
+          },
+          "connection": {
+            "type": "string",
+            "examples": [
+              "c3"
+            ]
+          },
+          "kind": {
+            "enum": [
+              "upgraded",
+              "rejected",
+              "received",
+              "authenticated",
+              "refused",
+              "subscribed",
+              "unsubscribed",
+              "fault",
+              "dropped",
+              "closed"
+            ]
           }
         }
       }
@@ -1657,6 +1775,16 @@ enum ControlOpenAPI {
                 }
               }
             }
+          },
+          "404": {
+            "description": "A fault in the script names a connection that is not open.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         }
       }
@@ -1840,7 +1968,7 @@ enum ControlOpenAPI {
     "/control/faults": {
       "post": {
         "operationId": "addFault",
-        "summary": "Posts a connection fault: drop, close or mute, on named connections, all of them, or a selector.",
+        "summary": "Posts a connection fault (drop, close, mute, slow, latency, disconnect-after, reject, auth-fail, connection-limit), now or at a market time.",
         "requestBody": {
           "required": true,
           "content": {
@@ -1912,7 +2040,7 @@ enum ControlOpenAPI {
       },
       "get": {
         "operationId": "faults",
-        "summary": "The session's faults, each active or ended.",
+        "summary": "The session's faults, each scheduled, active or ended.",
         "responses": {
           "200": {
             "description": "The faults, in the order they were posted.",
@@ -1948,7 +2076,7 @@ enum ControlOpenAPI {
     "/control/faults/{id}": {
       "delete": {
         "operationId": "endFault",
-        "summary": "Ends a lasting fault (a mute, a disconnect-after) now.",
+        "summary": "Ends a lasting fault now, or calls off one still to come.",
         "parameters": [
           {
             "name": "id",
@@ -1988,7 +2116,155 @@ enum ControlOpenAPI {
                 }
               }
             },
-            "description": "A drop or a close acted once and has nothing to end."
+            "description": "A drop or a close already acted and has nothing to end."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/control/journal": {
+      "get": {
+        "operationId": "journal",
+        "summary": "What clients sent and what happened to their connections, oldest first.",
+        "description": "Bounded: the last 100,000 entries by default (`serve --journal-entries`), the oldest going first. A follower passes the answer's `next` as `after`.",
+        "parameters": [
+          {
+            "name": "connection",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^c[0-9]+(,c[0-9]+)*$"
+            },
+            "description": "Only these connections: c3, or c3,c4."
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "examples": [
+                "subscribed,dropped"
+              ]
+            },
+            "description": "Only these kinds, comma-separated."
+          },
+          {
+            "name": "since",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "examples": [
+                "2026-12-02T10:00:00Z"
+              ]
+            },
+            "description": "Only entries recorded at or after this wall-clock time."
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "description": "Only entries after this sequence number."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100000
+            },
+            "description": "At most this many entries. Default 1000."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "entries",
+                    "next",
+                    "discarded"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "entries": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/JournalEntry"
+                      }
+                    },
+                    "next": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "The sequence number to pass as `after` for what comes next."
+                    },
+                    "discarded": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Entries the bound pushed out since the journal was last cleared."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "A query parameter is not one the journal takes, or not in its form.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "clearJournal",
+        "summary": "Clears the journal (sequence numbers go on).",
+        "responses": {
+          "200": {
+            "description": "How many entries went.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "cleared"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "cleared": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  }
+                }
+              }
+            }
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"

@@ -15,12 +15,14 @@ actor ControlPlane {
     private let hub: FeedHub
     private let clock: FeedClock
     private let registry: ConnectionRegistry
+    private let journalStore: ConnectionJournal
     private let configuration: MarketConfiguration
     /// A market of the plane's own, for the session phase `state` reports.
     private let market: Market
     private let logger: Logger
 
-    init(book: ScenarioBook, configuration: MarketConfiguration, hub: FeedHub, clock: FeedClock, registry: ConnectionRegistry, logger: Logger) {
+    init(book: ScenarioBook, configuration: MarketConfiguration, hub: FeedHub, clock: FeedClock, registry: ConnectionRegistry, journal: ConnectionJournal, logger: Logger) {
+        journalStore = journal
         self.book = book
         self.configuration = configuration
         self.hub = hub
@@ -38,10 +40,23 @@ actor ControlPlane {
         return (change.isAddition ? 201 : 200, change.json(now: now))
     }
 
+    /// Loads a script: its scenarios go on the timeline and its faults are posted, all of them
+    /// or (when one step is wrong) none.
     func load(script: JSONValue) async throws(ControlError) -> JSONValue {
-        let (changes, now) = try await change { book, now throws(ControlError) in try book.load(script: script, now: now) }
-        logger.info("script loaded", metadata: ["steps": "\(changes.count)"])
-        return .object(["loaded": .array(changes.map { $0.json(now: now) })])
+        let scriptFaults = try Fault.parseScript(script, now: clock.now)
+        guard faults.count + scriptFaults.count <= Self.maxFaults else {
+            throw ControlError(409, "this session holds \(faults.count) faults, and the script's \(scriptFaults.count) would pass the \(Self.maxFaults) it keeps; restart the server")
+        }
+        let open = Set(await registry.all.map(\.profile.id))
+        for f in scriptFaults {
+            if let missing = f.target.ids?.first(where: { !open.contains($0) }) {
+                throw ControlError(404, "a fault in the script names connection '\(missing)', which is not open (GET /control/connections lists them)")
+            }
+        }
+        let (changes, now) = try await change { book, now throws(ControlError) in try book.load(script: script, now: now, skipping: Fault.isStep) }
+        let posted = try await post(scriptFaults)
+        logger.info("script loaded", metadata: ["scenarios": "\(changes.count)", "faults": "\(posted.count)"])
+        return .object(["loaded": .array(changes.map { $0.json(now: now) } + posted)])
     }
 
     func end(_ id: String) async throws(ControlError) -> JSONValue {
@@ -58,7 +73,12 @@ actor ControlPlane {
 
     func list() async -> JSONValue { book.list(now: await now()) }
 
-    func script() -> JSONValue { book.script() }
+    /// The session as a script: its scenarios, then its faults, each at the instant it took effect.
+    func script() -> JSONValue {
+        guard case .object(var o) = book.script(), case .array(let steps)? = o["steps"] else { return book.script() }
+        o["steps"] = .array(steps + faults.map { $0.step() })
+        return .object(o)
+    }
 
     /// Applies one change to a copy of the book at the earliest instant nothing was released at,
     /// and hands the timeline to the hub. If the feed released past that instant meanwhile (a fast
@@ -110,30 +130,64 @@ actor ControlPlane {
 
     // MARK: faults
 
-    /// Posts a fault: it acts at once on every open connection its target names, and a lasting
-    /// selector fault also on those that open (or authenticate) while it lasts.
+    /// Posts a fault. One that takes effect now acts at once on every open connection its target
+    /// names; a lasting one also on those that open, upgrade or authenticate while it lasts. One
+    /// with a later `at` waits for the market clock to reach it.
     func addFault(_ request: JSONValue) async throws(ControlError) -> JSONValue {
-        guard faults.count < Self.maxFaults else { throw ControlError(409, "this session holds \(Self.maxFaults) faults, the most it keeps; restart the server") }
         let now = clock.now
-        var fault = try Fault.parse(request, id: "f\(nextFault)", now: now)
-        if let ids = fault.target.ids {
+        let fault = try Fault.parse(request, id: "", now: now, base: now)
+        try await post(fault)
+        return await faultJSON(faults.last!, now: clock.now)
+    }
+
+    /// Posts faults already read (a script's, a startup script's) and returns them as the API shows them.
+    func post(_ list: [Fault]) async throws(ControlError) -> [JSONValue] {
+        var posted: [JSONValue] = []
+        for fault in list {
+            // Checked before the script's scenarios went in; a connection that closed since is
+            // simply not reached.
+            try await post(fault, checkingConnections: false)
+            posted.append(await faultJSON(faults.last!, now: clock.now))
+        }
+        return posted
+    }
+
+    private func post(_ fault: Fault, checkingConnections: Bool = true) async throws(ControlError) {
+        var fault = fault
+        fault.id = "f\(nextFault)"
+        guard faults.count < Self.maxFaults else { throw ControlError(409, "this session holds \(Self.maxFaults) faults, the most it keeps; restart the server") }
+        if checkingConnections, let ids = fault.target.ids, fault.at <= clock.now {
             let known = Set(await registry.all.map(\.profile.id))
             if let missing = ids.first(where: { !known.contains($0) }) {
                 throw ControlError(404, "no open connection with id '\(missing)' (GET /control/connections lists them)")
             }
         }
         nextFault += 1
-        // A lasting fault stands before the open connections are read, so one that opens in
-        // between is reached (by the registry, as it is added) rather than missed.
-        if fault.lasts { await registry.addStanding(fault) }
-        let open = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
-        for c in open where fault.target.matches(c.profile) && !c.profile.faults.contains(fault.id) {
-            if fault.act(on: c, registry: registry) { fault.appliedTo.append(c.profile.id) }
-        }
         faults.append(fault)
-        logger.info("fault posted", metadata: ["id": "\(fault.id)", "kind": "\(fault.kindName)", "connections": "\(fault.appliedTo.joined(separator: ","))"])
-        if let until = fault.until { expire(fault.id, at: until) }
-        return await faultJSON(fault, now: now)
+        if fault.at > clock.now {
+            logger.info("fault scheduled", metadata: ["id": "\(fault.id)", "kind": "\(fault.kindName)", "at": "\(RFC3339.format(fault.at))"])
+            schedule(.activate(fault.id), at: fault.at)
+        } else {
+            await activate(fault.id)
+        }
+    }
+
+    /// The fault takes effect: it stands (if it lasts) before the open connections are read, so
+    /// one that opens in between is reached by the registry as it is added rather than missed.
+    private func activate(_ id: String) async {
+        guard let i = faults.firstIndex(where: { $0.id == id }), faults[i].endedAt == nil else { return }
+        let fault = faults[i]
+        if fault.lasts { await registry.addStanding(fault) }
+        var reached: [String] = []
+        if fault.actsOnOpenConnections {
+            let open = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
+            for c in open where fault.target.matches(c.profile) && !c.profile.faults.contains(fault.id) {
+                if fault.act(on: c, registry: registry) { reached.append(c.profile.id) }
+            }
+        }
+        faults[i].appliedTo = reached
+        logger.info("fault in effect", metadata: ["id": "\(id)", "kind": "\(fault.kindName)", "connections": "\(reached.joined(separator: ","))"])
+        if let until = fault.until { schedule(.expire(id), at: until) }
     }
 
     func listFaults() async -> JSONValue {
@@ -143,52 +197,91 @@ actor ControlPlane {
         return .object(["faults": .array(list)])
     }
 
-    /// Ends a lasting fault now: a muted connection speaks again.
+    /// Ends a lasting fault now (a muted connection speaks again), or calls off one still to come.
     func endFault(_ id: String) async throws(ControlError) -> JSONValue {
         guard let i = faults.firstIndex(where: { $0.id == id }) else {
             throw ControlError(404, "no fault with id '\(id)' (GET /control/faults lists them)")
         }
         let now = clock.now
-        guard faults[i].lasts else {
+        guard faults[i].lasts || now < faults[i].at else {
             throw ControlError(409, "fault '\(id)' is a \(faults[i].kindName): it acted once, at \(RFC3339.format(faults[i].at)), and has nothing to end")
         }
-        if faults[i].isActive(at: now) {
-            faults[i].endedAt = now
+        if faults[i].endedAt == nil, await faultState(faults[i], now: now) != "ended" {
+            faults[i].endedAt = max(now, faults[i].at)
             await lift(faults[i])
             logger.info("fault ended", metadata: ["id": "\(id)"])
         }
         return await faultJSON(faults[i], now: now)
     }
 
-    private func faultJSON(_ f: Fault, now: Timestamp) async -> JSONValue {
-        var f = f
-        f.appliedTo += await registry.standingApplied[f.id] ?? []
-        return f.json(now: now)
+    private func faultState(_ f: Fault, now: Timestamp) async -> String {
+        f.state(at: now, used: await registry.usesOf(f.id))
     }
 
-    /// Takes a lasting fault off every connection it reached: a mute's connection speaks again
-    /// unless another mute holds it, and a disconnect-after's pending drops are called off.
+    private func faultJSON(_ f: Fault, now: Timestamp) async -> JSONValue {
+        let applied = f.appliedTo + (await registry.standingApplied[f.id] ?? [])
+        return f.json(now: now, appliedTo: applied, used: await registry.usesOf(f.id))
+    }
+
+    /// Takes a lasting fault off every connection it reached: each connection's writing is shaped
+    /// again by the faults still on it (a muted connection speaks unless another mute holds it),
+    /// and a disconnect-after's pending drops are called off.
     private func lift(_ f: Fault) async {
         await registry.removeStanding(f.id)
         for c in await registry.all where c.profile.faults.contains(f.id) {
             c.updateProfile { $0.faults.removeAll { $0 == f.id } }
-            if f.kind == .mute, !c.profile.faults.contains(where: { id in faults.contains { $0.id == id && $0.kind == .mute } }) {
-                c.setMuted(false)
+            c.journal(.fault, [("fault", .text(f.id)), ("faultKind", .text(f.kindName)), ("state", .text("off"))])
+            guard f.shapesWriting else { continue }
+            let remaining = faults.filter { other in c.profile.faults.contains(other.id) }
+            if !remaining.contains(where: { $0.kind == .mute }) { c.setMuted(false) }
+            var rate: Double?
+            var latency: WritePacing.Latency?
+            for other in remaining {
+                if case .slow(let r) = other.kind { rate = min(rate ?? r, r) }
+                if case .latency(let ms, let jitter, let seed) = other.kind {
+                    latency = .init(milliseconds: ms, jitterMilliseconds: jitter, seed: seed &* 1_000_003 &+ UInt64(c.subscriber.id.raw))
+                }
+            }
+            c.setPacing { [rate, latency] in $0 = .init(bytesPerSecond: rate, latency: latency) }
+        }
+    }
+
+    /// What the plane does when the market clock reaches an instant.
+    private enum Due {
+        case activate(String)
+        case expire(String)
+    }
+    private var dues: [(at: Timestamp, what: Due)] = []
+    private var timerRunning = false
+
+    /// Does `what` when the market clock reaches `t` (so a paused clock holds a fault off, or
+    /// keeps it on, as it does a scenario). One task serves every fault that waits, and stops
+    /// when none does.
+    private func schedule(_ what: Due, at t: Timestamp) {
+        dues.append((t, what))
+        guard !timerRunning else { return }
+        timerRunning = true
+        let clock = clock
+        Task { [weak self] in
+            while true {
+                guard let plane = self, await plane.runDue(now: clock.now) else { return }
+                try? await Task.sleep(nanoseconds: Self.marketTimePoll)
             }
         }
     }
 
-    /// Lifts a mute when the market clock reaches its end (checked every 20 ms of real time, so a
-    /// paused clock keeps it on, as it keeps a scenario in force).
-    private func expire(_ id: String, at until: Timestamp) {
-        let clock = clock
-        Task { [weak self] in
-            while clock.now < until {
-                try? await Task.sleep(nanoseconds: 20_000_000)
-                if self == nil { return }
+    /// Carries out what is due by `now`, in time order; `false` when nothing is left to wait for.
+    private func runDue(now: Timestamp) async -> Bool {
+        let ready = dues.filter { $0.at <= now }.sorted { $0.at < $1.at }
+        dues.removeAll { $0.at <= now }
+        for due in ready {
+            switch due.what {
+            case .activate(let id): await activate(id)
+            case .expire(let id): await expired(id)
             }
-            await self?.expired(id)
         }
+        if dues.isEmpty { timerRunning = false }
+        return timerRunning
     }
 
     private func expired(_ id: String) async {
@@ -196,6 +289,27 @@ actor ControlPlane {
         faults[i].endedAt = faults[i].until
         await lift(faults[i])
         logger.info("fault ended", metadata: ["id": "\(id)", "why": "its time was up"])
+    }
+
+    /// How often (real nanoseconds) a fault waiting for a market time looks at the clock; a
+    /// paused clock keeps it waiting.
+    private static let marketTimePoll: UInt64 = 5_000_000
+
+    // MARK: journal
+
+    func journal(_ query: ConnectionJournal.Query) -> JSONValue {
+        let page = journalStore.read(query)
+        return .object([
+            "entries": .array(page.entries.map(JournalJSON.object)),
+            "next": .number(Double(page.next)),
+            "discarded": .number(Double(page.discarded)),
+        ])
+    }
+
+    func clearJournal() -> JSONValue {
+        let cleared = journalStore.clear()
+        logger.info("journal cleared", metadata: ["entries": "\(cleared)"])
+        return .object(["cleared": .number(Double(cleared))])
     }
 
     // MARK: state and clock

@@ -11,7 +11,7 @@ enum ControlRoutes {
         ("/control/openapi.json", ["GET"]), ("/control/scenarios", ["GET", "POST"]), ("/control/scenarios/*", ["DELETE"]),
         ("/control/reset", ["POST"]), ("/control/timeline", ["GET"]), ("/control/scripts", ["POST"]),
         ("/control/state", ["GET"]), ("/control/clock", ["POST"]), ("/control/connections", ["GET"]),
-        ("/control/faults", ["GET", "POST"]), ("/control/faults/*", ["DELETE"]),
+        ("/control/faults", ["GET", "POST"]), ("/control/faults/*", ["DELETE"]), ("/control/journal", ["GET", "DELETE"]),
     ]
 
     /// The methods a path takes, or `nil` if no route has it.
@@ -57,6 +57,11 @@ enum ControlRoutes {
         control.delete("faults/:id") { _, context in
             respond(200, try await plane.endFault(context.parameters.get("id") ?? ""))
         }
+        control.get("journal") { request, _ in
+            let query = try JournalJSON.query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            return respond(200, await plane.journal(query))
+        }
+        control.delete("journal") { _, _ in respond(200, await plane.clearJournal()) }
         control.post("clock") { request, _ in
             let body = try await json(request)
             return respond(200, try await plane.clock(body))

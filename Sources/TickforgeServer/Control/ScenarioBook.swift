@@ -32,8 +32,9 @@ struct ScenarioBook {
         return change
     }
 
-    /// Loads a script (`{"start": …, "steps": [...]}`): every step, or none of them.
-    mutating func load(script: JSONValue, now: Timestamp) throws(ControlError) -> [Change] {
+    /// Loads a script (`{"start": …, "steps": [...]}`): every step, or none of them. Steps that
+    /// `skip` picks (connection faults, which the control plane keeps) are left to the caller.
+    mutating func load(script: JSONValue, now: Timestamp, skipping skip: (JSONValue) -> Bool = { _ in false }) throws(ControlError) -> [Change] {
         guard case .object(let object) = script else {
             throw ControlError(400, "a script must be an object with 'steps', a list of scenario objects, and optionally 'start'")
         }
@@ -49,7 +50,7 @@ struct ScenarioBook {
         try fields.finish("script")
         var copy = self
         var changes: [Change] = []
-        for (i, step) in steps.enumerated() {
+        for (i, step) in steps.enumerated() where !skip(step) {
             do {
                 changes.append(try copy.applyOne(step, now: now, base: base))
             } catch {

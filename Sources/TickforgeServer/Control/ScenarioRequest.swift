@@ -156,7 +156,7 @@ struct ScenarioRequest {
         return ticker
     }
 
-    private func instant(_ value: JSONValue?) throws(ControlError) -> Timestamp {
+    func instant(_ value: JSONValue?) throws(ControlError) -> Timestamp {
         guard let value else { return now }
         guard case .string(let text) = value else { throw ControlError.field("at", "an instant such as \"2026-11-23T15:59:30-05:00\" or \"+30s\"", got: value) }
         let t: Timestamp
@@ -184,7 +184,7 @@ struct ScenarioRequest {
         }
     }
 
-    private func duration(_ value: JSONValue?, field: String) throws(ControlError) -> Int64? {
+    func duration(_ value: JSONValue?, field: String) throws(ControlError) -> Int64? {
         guard let value else { return nil }
         let nanos: Int64?
         switch value {
