@@ -1318,6 +1318,10 @@ enum ControlOpenAPI {
             "minimum": 1,
             "maximum": 10000,
             "description": "`connection-limit` only (and required there)."
+          },
+          "endedAt": {
+            "type": "string",
+            "description": "As an exported timeline writes it: the fault was called off at this instant, at or before `at`, and never acts."
           }
         }
       },

@@ -150,6 +150,14 @@ struct Fault: Sendable {
         }
         let times = ScenarioRequest(now: now, base: base) { _ in nil }
         let at = try times.instant(fields.take("at"))
+        // From an exported script: called off before it took effect.
+        var calledOff: Timestamp?
+        if let value = fields.take("endedAt") {
+            guard case .string(let text) = value, let t = try? TimeInput.parse(text), t <= at else {
+                throw ControlError.field("endedAt", "an instant at or before 'at' (a fault called off before it took effect), as an exported timeline writes it", got: value)
+            }
+            calledOff = t
+        }
         let target = try parseTarget(&fields, kind: kindName)
 
         var duration: Int64?
@@ -210,7 +218,7 @@ struct Fault: Sendable {
         }
         _ = fields.take("id")
         try fields.finish(kindName, of: "fault")
-        return Fault(id: id, kind: kind, target: target, at: at, until: duration.map { at + $0 }, count: count)
+        return Fault(id: id, kind: kind, target: target, at: at, until: duration.map { at + $0 }, count: count, endedAt: calledOff)
     }
 
     /// `connections` or a selector. Faults that wait for upgrades or authentications act on every
@@ -260,12 +268,17 @@ struct Fault: Sendable {
         return s
     }
 
-    /// The fault as a script step: posting it again at the same instant does the same.
+    /// The fault as a script step: loading it again at the same instant does the same. A fault
+    /// ended early lasts for what it lasted; one called off before it took effect keeps `endedAt`,
+    /// and never acts.
     func step() -> JSONValue {
         var o = fields()
         o["at"] = .string(RFC3339.format(at))
-        if let until { o["for"] = .string("\(Double(until.nanoseconds - at.nanoseconds) / 1e9)s") }
-        if let endedAt, endedAt < (until ?? .init(nanoseconds: .max)) { o["endedAt"] = .string(RFC3339.format(endedAt)) }
+        if let endedAt, endedAt <= at {
+            o["endedAt"] = .string(RFC3339.format(endedAt))
+        } else if let end = endedAt ?? until {
+            o["for"] = .string("\(Double(end.nanoseconds - at.nanoseconds) / 1e9)s")
+        }
         return .object(o)
     }
 
@@ -278,7 +291,9 @@ struct Fault: Sendable {
         if let p = target.path { o["path"] = .string(p) }
         if let k = target.key { o["key"] = .string(k) }
         switch kind {
-        case .close(let code, let reason): o["code"] = .number(Double(code)); o["reason"] = .string(reason)
+        case .close(let code, let reason):
+            o["code"] = .number(Double(code))
+            if !reason.isEmpty { o["reason"] = .string(reason) }
         case .slow(let rate): o["bytesPerSecond"] = .number(rate)
         case .latency(let ms, let jitter, let seed): o["ms"] = .number(ms); o["jitterMs"] = .number(jitter); o["seed"] = .number(Double(seed))
         case .disconnectAfter(let seconds): o["seconds"] = .number(seconds)
