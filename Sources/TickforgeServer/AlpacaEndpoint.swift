@@ -81,6 +81,7 @@ struct AlpacaEndpoint: Sendable {
                 let admitted = await registry.admit(c.subscriber.id, key: key, scope: "/v2/\(feed.rawValue)", limit: limit)
                 if admitted {
                     c.logger.info("authenticated")
+                    c.disarm(.authentication)
                     c.updateProfile { $0.authenticated = true }
                     c.journal(.authenticated, [("key", .text(key))])
                     await registry.sessionAuthenticated(c.subscriber.id)

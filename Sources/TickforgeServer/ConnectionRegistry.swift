@@ -35,7 +35,6 @@ actor ConnectionRegistry {
 
     /// How many upgrades or authentications a counted fault has acted on.
     func usesOf(_ id: String) -> Int { uses[id] ?? rejections.uses(id) ?? 0 }
-    func isStanding(_ id: String) -> Bool { standing.contains { $0.id == id } }
 
     /// A connection authenticated (its profile says with which key): the standing faults that
     /// wait for that, or name the key, reach it now.
@@ -46,7 +45,7 @@ actor ConnectionRegistry {
     private func applyStanding(to c: any ManagedConnection) {
         let p = c.profile
         for f in standing where f.actsOnOpenConnections && f.target.matches(p) && !p.faults.contains(f.id) {
-            if f.act(on: c, registry: self) { standingApplied[f.id, default: []].append(p.id) }
+            if f.act(on: c) { standingApplied[f.id, default: []].append(p.id) }
         }
     }
 

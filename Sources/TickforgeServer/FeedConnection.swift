@@ -29,6 +29,9 @@ protocol ManagedConnection: AnyObject, Sendable {
     func setPacing(_ body: @escaping @Sendable (inout WritePacing.Settings) -> Void)
     /// Records, once, that the server is ending the connection and why.
     func noteEnding(_ why: String, _ detail: [(String, ConnectionJournal.Entry.Value)])
+    /// Sets a deadline on the connection's timer (a `disconnect-after` fault's drop).
+    func arm(_ deadline: ConnectionDeadline, afterSeconds seconds: Double)
+    func disarm(_ deadline: ConnectionDeadline)
     /// Records something that happened to it in the journal.
     func journal(_ kind: ConnectionJournal.Entry.Kind, _ detail: [(String, ConnectionJournal.Entry.Value)])
     /// The hub found it too slow: discard its backlog, send the dialect's status, close.
@@ -43,6 +46,8 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     let channel: any Channel
     let logger: Logger
     let pacing = WritePacing()
+    /// Its deadlines: the auth timeout, fault drops, a slow consumer's grace.
+    let timer = ConnectionTimer(clock: ContinuousClock())
     private let journalRef: ConnectionJournal
     private let session: Mutex<Session>
     private let profileState: Mutex<ConnectionProfile>
@@ -117,6 +122,12 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         if first { journal(.dropped, [("why", .text(why))] + detail) }
     }
 
+    func arm(_ deadline: ConnectionDeadline, afterSeconds seconds: Double) {
+        timer.arm(deadline, after: .nanoseconds(Int64(seconds * 1e9)))
+    }
+
+    func disarm(_ deadline: ConnectionDeadline) { timer.disarm(deadline) }
+
     func abortNow(why: String?) {
         if let why { noteEnding(why) }
         let channel = self.channel
@@ -139,10 +150,7 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         setPacing { $0 = .init() }
         apply(withSession { $0.slowConsumerEffects() })
         // A reader that stopped entirely never lets the writer reach the status: abort anyway.
-        Task {
-            try? await Task.sleep(nanoseconds: 1_000_000_000)
-            self.abortNow(why: nil)
-        }
+        timer.arm(.slowConsumerGrace, after: .seconds(1))
     }
 
     func evict() {
@@ -151,11 +159,12 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         apply(withSession { $0.evictedEffects() })
     }
 
-    /// The connection's life once upgraded, the same in every dialect: the auth clock (and any
-    /// `companion` task) runs beside a loop that hands each whole message to `receive`, binary or
-    /// not; fragmented messages (alpaca-py sends its subscribe as a binary frame plus an empty
-    /// continuation) arrive whole. When the client goes, or is aborted, the queue closes and the
-    /// hub and registry forget the connection.
+    /// The connection's life once upgraded, the same in every dialect: the auth deadline is set
+    /// (the endpoint disarms it when the client authenticates), any `companion` task runs beside
+    /// a loop that hands each whole message to `receive`, binary or not; fragmented messages
+    /// (alpaca-py sends its subscribe as a binary frame plus an empty continuation) arrive whole.
+    /// When the client goes, or is aborted, the queue closes, the timer stops, and the hub and
+    /// registry forget the connection.
     func run(
         inbound: WebSocketInboundStream,
         authTimeoutSeconds: Double,
@@ -165,12 +174,21 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         registry: ConnectionRegistry,
         receive: (_ frame: [UInt8], _ binary: Bool) async -> Void
     ) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Cancelled when the client leaves first: then there is nobody to time out.
-                guard (try? await Task.sleep(nanoseconds: UInt64(authTimeoutSeconds * 1e9))) != nil else { return }
-                await onAuthTimeout()
+        timer.onDue { [weak self] deadline in
+            guard let self else { return }
+            switch deadline {
+            case .authentication:
+                Task { await onAuthTimeout() }
+            case .drop(let fault):
+                self.logger.info("fault: dropped after its time since authenticating", metadata: ["fault": "\(fault)"])
+                self.noteEnding("fault", [("fault", .text(fault)), ("faultKind", .text("disconnect-after"))])
+                self.abortNow(why: nil)
+            case .slowConsumerGrace:
+                self.abortNow(why: nil)
             }
+        }
+        arm(.authentication, afterSeconds: authTimeoutSeconds)
+        await withTaskGroup(of: Void.self) { group in
             if let companion { group.addTask { await companion() } }
             var failure: (any Error)?
             do {
@@ -201,6 +219,7 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
 
     /// After the socket is gone: stop generating for it and forget it.
     private func forget(hub: FeedHub, registry: ConnectionRegistry) async {
+        timer.stop()
         await hub.removeSubscriber(subscriber.id)
         await registry.remove(subscriber.id)
         logger.info("disconnected")

@@ -57,6 +57,7 @@ struct PolygonEndpoint: Sendable {
                     continue
                 }
                 c.logger.info("authenticated")
+                c.disarm(.authentication)
                 c.updateProfile { $0.authenticated = true }
                 await perform(c.withSession { $0.authenticationAccepted() }, on: c)
                 c.journal(.authenticated, [("key", .text(key))])

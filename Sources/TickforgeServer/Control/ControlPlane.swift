@@ -182,7 +182,7 @@ actor ControlPlane {
         if fault.actsOnOpenConnections {
             let open = await registry.all.sorted { $0.subscriber.id < $1.subscriber.id }
             for c in open where fault.target.matches(c.profile) && !c.profile.faults.contains(fault.id) {
-                if fault.act(on: c, registry: registry) { reached.append(c.profile.id) }
+                if fault.act(on: c) { reached.append(c.profile.id) }
             }
         }
         faults[i].appliedTo = reached
@@ -231,6 +231,7 @@ actor ControlPlane {
         for c in await registry.all where c.profile.faults.contains(f.id) {
             c.updateProfile { $0.faults.removeAll { $0 == f.id } }
             c.journal(.fault, [("fault", .text(f.id)), ("faultKind", .text(f.kindName)), ("state", .text("off"))])
+            if case .disconnectAfter = f.kind { c.disarm(.drop(fault: f.id)) }
             guard f.shapesWriting else { continue }
             let remaining = faults.filter { other in c.profile.faults.contains(other.id) }
             if !remaining.contains(where: { $0.kind == .mute }) { c.setMuted(false) }

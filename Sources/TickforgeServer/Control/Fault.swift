@@ -318,10 +318,9 @@ struct Fault: Sendable {
     }
 
     /// Does it to one connection, now; returns whether it acted (a disconnect-after waits for
-    /// the connection to authenticate). `registry` says whether the fault still stands when a
-    /// delayed drop comes due.
+    /// the connection to authenticate).
     @discardableResult
-    func act(on c: any ManagedConnection, registry: ConnectionRegistry) -> Bool {
+    func act(on c: any ManagedConnection) -> Bool {
         let detail: [(String, ConnectionJournal.Entry.Value)] = [("fault", .text(id)), ("faultKind", .text(kindName))]
         switch kind {
         case .drop:
@@ -349,13 +348,8 @@ struct Fault: Sendable {
             guard c.profile.authenticated else { return false }
             c.updateProfile { if !$0.faults.contains(id) { $0.faults.append(id) } }
             c.journal(.fault, detail + [("state", .text("on")), ("seconds", .number(seconds))])
-            Task { [weak c, id] in
-                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-                guard let c, await registry.isStanding(id) else { return }
-                c.logger.info("fault: dropped after its time since authenticating", metadata: ["fault": "\(id)", "seconds": "\(seconds)"])
-                c.noteEnding("fault", detail + [("seconds", .number(seconds))])
-                c.abortNow(why: nil)
-            }
+            // The connection's timer drops it; lifting the fault disarms the drop.
+            c.arm(.drop(fault: id), afterSeconds: seconds)
         case .reject, .authFail, .connectionLimit:
             return false
         }
