@@ -66,9 +66,8 @@ extension CtlText {
         let fixed: Set<String> = ["seq", "time", "marketTime", "connection", "kind"]
         let rest = e.keys.filter { !fixed.contains($0) }.sorted().map { k -> String in
             let v = e[k]!
-            if let nested = v as? [String: Any] {
-                return "\(k)={" + nested.keys.sorted().map { "\($0): \(nested[$0]!)" }.joined(separator: ", ") + "}"
-            }
+            // Headers and such: how many; --json shows them whole.
+            if let nested = v as? [String: Any] { return "\(k)={\(nested.count) fields}" }
             return "\(k)=\(v)"
         }
         return ["#\(e["seq"] ?? "?")", "\(e["time"] ?? "?")", "\(e["connection"] ?? "?")", "\(e["kind"] ?? "?")"].joined(separator: "  ")
