@@ -34,7 +34,9 @@ struct PolygonServerTests {
         c.send(#"{"action":"subscribe","params":"T.*,Q.*"}"#)
         #expect(await c.waitFor { $0.received.count >= 2 })
         #expect(c.received[1].contains(#""status":"auth_required""#))
-        try await Task.sleep(nanoseconds: 500_000_000)
+        // Two market seconds released after the refusal, and still nothing for this client.
+        let refusedAt = try #require(try await server.releasedThrough())
+        #expect(try await server.waitForRelease(past: refusedAt + 2 * Timestamp.nanosPerSecond))
         #expect(c.dataFrames.isEmpty)
         c.stop()
         await server.stop()
@@ -53,10 +55,10 @@ struct PolygonServerTests {
         a.send(#"{"action":"unsubscribe","params":"T.AAPL"}"#)
         #expect(await a.waitFor { $0.received.contains { $0.contains("unsubscribed to: T.AAPL") } })
         let ackIndex = a.received.firstIndex { $0.contains("unsubscribed to: T.AAPL") }!
+        // The other client receiving plenty more is the witness that the feed went on meanwhile.
         let bBefore = b.dataFrames.count
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(await b.waitFor { $0.dataFrames.count > bBefore + 20 })
         #expect(a.received.count == ackIndex + 1, "nothing after the unsubscribe ack")
-        #expect(await b.waitFor { $0.dataFrames.count > bBefore + 5 })
         a.stop(); b.stop()
         await server.stop()
     }
@@ -141,7 +143,8 @@ struct PolygonServerTests {
 
     @Test("generation stops when the last subscriber leaves (seen through /stats)")
     func idleWhenEmpty() async throws {
-        let server = try await RunningServer.start()
+        // 60× real time, so the idle wait below crosses minute boundaries within seconds.
+        let server = try await RunningServer.start { $0.speed = .multiplier(60) }
         func stats() async throws -> String {
             try await httpGet(port: server.port, path: "/stats")
         }
@@ -159,7 +162,9 @@ struct PolygonServerTests {
         }
         #expect(idle)
         let before = try await stats()
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // Two minute boundaries pass with nobody subscribed, and no minute is made for them.
+        let idleFrom = try #require(try await server.releasedThrough())
+        #expect(try await server.waitForRelease(past: idleFrom + 125 * Timestamp.nanosPerSecond))
         let generated = { (s: String) in s.split(separator: ",").first { $0.contains("minutesGenerated") } }
         #expect(generated(try await stats()) == generated(before))
         await server.stop()

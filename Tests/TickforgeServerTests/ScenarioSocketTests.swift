@@ -128,7 +128,9 @@ struct ScenarioSocketTests {
         let (polygon, alpaca) = clients(server, polygon: "T.AAPL", alpaca: #""trades":["AAPL"]"#)
         // Both are subscribed when the session opens: wait for the Alpaca acknowledgement.
         #expect(await alpaca.waitFor { c in c.received.contains { $0.contains(#""T":"subscription""#) } })
-        try await Task.sleep(nanoseconds: 500_000_000)
+        // Two market seconds of the weekend released, and no trade in them.
+        let subscribedAt = try #require(try await server.releasedThrough())
+        #expect(try await server.waitForRelease(past: subscribedAt + 2 * Timestamp.nanosPerSecond))
         #expect(!objects(polygon.dataFrames).contains { $0["ev"] as? String == "T" }, "the weekend is closed")
 
         let open = try await post(server, #"{"kind":"session","phase":"open","for":"30s"}"#)

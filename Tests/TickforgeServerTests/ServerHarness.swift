@@ -41,6 +41,24 @@ final class RunningServer: Sendable {
 
     var url: String { "ws://127.0.0.1:\(port)/stocks" }
 
+    /// The market time the feed has released everything up to (`/stats`' `marketTime`).
+    func releasedThrough() async throws -> Timestamp? {
+        let stats = try await httpGet(port: port, path: "/stats")
+        guard let range = stats.range(of: #""marketTime":"([^"]+)""#, options: .regularExpression) else { return nil }
+        return RFC3339.parse(String(stats[range].dropFirst(14).dropLast()))
+    }
+
+    /// Waits (generously) until the feed has released past `instant`: the witness that lets a
+    /// test say "nothing came" and mean it, even on a machine that stalled the server meanwhile.
+    func waitForRelease(past instant: Timestamp, seconds: Double = 60) async throws -> Bool {
+        let deadline = SystemTime.monotonicNanoseconds() + Int64(seconds * 1e9)
+        while SystemTime.monotonicNanoseconds() < deadline {
+            if let t = try await releasedThrough(), t > instant { return true }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return false
+    }
+
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value

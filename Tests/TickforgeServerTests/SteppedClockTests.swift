@@ -6,11 +6,7 @@ import TickforgeMarket
 @Suite("--speed max: market time runs as fast as the slowest subscriber reads", .serialized)
 struct SteppedClockTests {
     /// Market time the server has released through, from `/stats`.
-    func marketTime(_ server: RunningServer) async throws -> Timestamp? {
-        let stats = try await httpGet(port: server.port, path: "/stats")
-        guard let range = stats.range(of: #""marketTime":"([^"]+)""#, options: .regularExpression) else { return nil }
-        return RFC3339.parse(String(stats[range].dropFirst(14).dropLast()))
-    }
+    func marketTime(_ server: RunningServer) async throws -> Timestamp? { try await server.releasedThrough() }
 
     @Test("with a reader that keeps up, market time outruns real time many times over")
     func outrunsRealTime() async throws {
