@@ -9,6 +9,15 @@ import NIOCore
 import Synchronization
 import TickforgeFeed
 
+extension SocketAddress {
+    /// `127.0.0.1:50412` or `[::1]:50412`, as a user writes an address (NIO's own description
+    /// adds the family and the host name).
+    static func text(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return address?.description ?? "?" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
+
 /// What the server's shared machinery (the registry, the feed loop) needs from a connection,
 /// whatever its dialect.
 protocol ManagedConnection: AnyObject, Sendable {
@@ -61,7 +70,7 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         self.session = Mutex(session)
         journalRef = journal
         profileState = Mutex(ConnectionProfile(
-            id: "c\(subscriber.id.raw)", dialect: dialect, path: path, remote: Self.describe(channel.remoteAddress)
+            id: "c\(subscriber.id.raw)", dialect: dialect, path: path, remote: SocketAddress.text(channel.remoteAddress)
         ))
         var logger = logger
         logger[metadataKey: "connection"] = "\(subscriber.id)"
@@ -74,13 +83,6 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     }
 
     var profile: ConnectionProfile { profileState.withLock { $0 } }
-
-    /// `127.0.0.1:50412` or `[::1]:50412`, as a user writes an address (NIO's own description
-    /// adds the family and the host name).
-    static func describe(_ address: SocketAddress?) -> String {
-        guard let address, let ip = address.ipAddress, let port = address.port else { return address?.description ?? "?" }
-        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-    }
 
     /// Records what the session did that the control API shows: a key, a subscription.
     func updateProfile(_ body: (inout ConnectionProfile) -> Void) {

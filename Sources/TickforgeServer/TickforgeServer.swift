@@ -121,7 +121,7 @@ public struct TickforgeServer: Sendable {
                 if let (fault, status) = registry.rejections.take(dialect: path == "/stocks" ? "polygon" : "alpaca", path: path) {
                     logger.info("fault: upgrade refused", metadata: ["fault": "\(fault)", "status": "\(status)", "path": "\(path)"])
                     journal.record("-", .rejected, [("path", .text(path)), ("status", .number(Double(status))), ("fault", .text(fault)),
-                                                    ("remote", .text(FeedConnection<PolygonSession>.describe(channel.remoteAddress)))])
+                                                    ("remote", .text(SocketAddress.text(channel.remoteAddress)))])
                     registry.rejections.owe(status, to: channel)
                     return .dontUpgrade
                 }

@@ -1151,7 +1151,7 @@ enum ControlOpenAPI {
             "items": {
               "type": "string"
             },
-            "description": "The lasting faults acting on it now (mutes), by id."
+            "description": "The lasting faults acting on it now (mute, slow, latency, disconnect-after), by id."
           }
         }
       },
