@@ -87,9 +87,9 @@ struct AlpacaEndpoint: Sendable {
                     await registry.sessionAuthenticated(c.subscriber.id)
                 }
                 await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
-            case .refused(let why):
-                c.logger.info("authentication refused", metadata: ["why": "\(why)"])
-                c.journal(.refused, [("why", .text(why))])
+            case .refused(let why, let code):
+                c.logger.info("authentication refused", metadata: ["why": "\(why)", "code": "\(code)"])
+                c.journal(.refused, [("why", .text(why)), ("code", .number(Double(code)))])
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }
                 for t in topics { c.journal(.subscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.symbol))]) }

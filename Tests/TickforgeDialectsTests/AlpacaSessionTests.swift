@@ -67,7 +67,7 @@ struct AlpacaSessionTests {
         #expect(send(&s, #"{"action":"auth","key":"k","secret":"s"}"#) == [.authenticate(key: "k")])
         let r = s.authenticationRefused("fault f1")
         #expect(text(r) == [#"[{"T":"error","code":402,"msg":"auth failed"}]"#])
-        #expect(r.contains(.refused("fault f1")))
+        #expect(r.contains(.refused("fault f1", code: 402)))
         #expect(s.state == .awaitingAuth)
         #expect(send(&s, #"{"action":"auth","key":"k","secret":"s"}"#) == [.authenticate(key: "k")])
     }

@@ -5,6 +5,9 @@
 - after `ctl close --code 1001`, the massive client does not come back (it stops for good on 1000
   and 1001, as against the real cluster);
 - a muted socket stays open and gets its pings answered, but no data, until the mute ends.
+
+The faults at the door (reject, auth-fail, connection-limit) are in test_faults_admission.py, those
+that shape what is sent (latency, slow) in test_faults_shaping.py.
 """
 import asyncio
 import json
@@ -15,6 +18,7 @@ from massive.websocket import WebSocketClient
 
 from conftest import stop_polygon, wait_until
 from test_scenarios import ctl
+
 
 TIMEOUT_S = 90
 

@@ -54,8 +54,9 @@ public struct AlpacaSession: Sendable {
         case authenticate(key: String)
         case subscribe([Topic])
         case unsubscribe([Topic])
-        /// An authentication was refused, and why (for the journal; the client reads the error).
-        case refused(String)
+        /// An authentication was refused, why, and the error code the client was sent (for the
+        /// journal; the client reads the error).
+        case refused(String, code: Int)
         /// Close the connection after what is queued.
         case close
     }
@@ -116,9 +117,9 @@ public struct AlpacaSession: Sendable {
         case .closed: return []
         case .awaitingAuth: break
         }
-        guard let key, let secret, !key.isEmpty, !secret.isEmpty else { return [error(.authFailed), .refused("no key or secret")] }
-        if let keys = configuration.apiKeys, !keys.contains(key) { return [error(.authFailed), .refused("key not accepted")] }
-        if let feeds = configuration.entitledFeeds, !feeds.contains(feed) { return [error(.insufficientSubscription), .refused("feed not entitled")] }
+        guard let key, let secret, !key.isEmpty, !secret.isEmpty else { return refuse(.authFailed, "no key or secret") }
+        if let keys = configuration.apiKeys, !keys.contains(key) { return refuse(.authFailed, "key not accepted") }
+        if let feeds = configuration.entitledFeeds, !feeds.contains(feed) { return refuse(.insufficientSubscription, "feed not entitled") }
         state = .authorizing(key: key)
         return [.authenticate(key: key)]
     }
@@ -134,7 +135,7 @@ public struct AlpacaSession: Sendable {
     public mutating func connectionLimitExceeded() -> [Action] {
         guard case .authorizing = state else { return [] }
         state = .awaitingAuth
-        return [error(.connectionLimitExceeded), .refused("connection limit exceeded")]
+        return refuse(.connectionLimitExceeded, "connection limit exceeded")
     }
 
     /// The server refused good credentials (an `auth-fail` fault): 402 as for a wrong key, and
@@ -142,7 +143,11 @@ public struct AlpacaSession: Sendable {
     public mutating func authenticationRefused(_ why: String) -> [Action] {
         guard case .authorizing = state else { return [] }
         state = .awaitingAuth
-        return [error(.authFailed), .refused(why)]
+        return refuse(.authFailed, why)
+    }
+
+    private func refuse(_ failure: AlpacaControl.Failure, _ why: String) -> [Action] {
+        [error(failure), .refused(why, code: failure.rawValue)]
     }
 
     // MARK: subscriptions

@@ -1391,7 +1391,7 @@ enum ControlOpenAPI {
           "kind"
         ],
         "additionalProperties": true,
-        "description": "One thing that happened on one connection, with what its kind says as fields of their own: `upgraded` (dialect, path, remote, headers with credentials hidden, codec), `rejected` (path, status, fault, remote; connection \"-\"), `received` (format text|msgpack, text, bytes, truncated), `authenticated` (key), `refused` (why, status), `subscribed` and `unsubscribed` (channel, symbol, topic), `fault` (fault, faultKind, state on|off), `dropped` (why: fault, auth-failed, auth-timeout, slow-consumer, evicted, shutdown; and the fault, code, reason), `closed` (by the client, or the read error).",
+        "description": "One thing that happened on one connection, with what its kind says as fields of their own: `upgraded` (dialect, path, remote, headers with credentials hidden, codec), `rejected` (path, status, fault, remote; connection \"-\"), `received` (format text|msgpack, text, bytes, truncated), `authenticated` (key), `refused` (why; Polygon's status, Alpaca's code), `subscribed` and `unsubscribed` (channel, symbol, topic), `fault` (fault, faultKind, state on|off), `dropped` (why: fault, auth-failed, auth-timeout, slow-consumer, evicted, shutdown; and the fault, code, reason), `closed` (by the client, or the read error).",
         "properties": {
           "seq": {
             "type": "integer",
