@@ -17,16 +17,16 @@ struct AdmissionFaultSocketTests: ControlSocketSuite {
         #expect(fault.status == 201 && fault.json["state"] as? String == "active" && fault.json["used"] as? Int == 0)
 
         // An Alpaca upgrade is not selected: it goes through.
-        #expect(try await upgradeResponseHead(port: server.port, path: "/v2/iex").hasPrefix("HTTP/1.1 101"))
+        #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/v2/iex").hasPrefix("HTTP/1.1 101"))
         for _ in 1...2 {
-            let head = try await upgradeResponseHead(port: server.port, path: "/stocks")
+            let head = try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/stocks")
             #expect(head.hasPrefix("HTTP/1.1 503"), "\(head)")
             #expect(head.lowercased().contains("retry-after: 1"))
             #expect(!head.lowercased().contains("upgrade: websocket"))
         }
-        #expect(try await upgradeResponseHead(port: server.port, path: "/stocks").hasPrefix("HTTP/1.1 101"), "the count is spent")
+        #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/stocks").hasPrefix("HTTP/1.1 101"), "the count is spent")
         // An unknown path still gets the 404 it always did.
-        #expect(try await upgradeResponseHead(port: server.port, path: "/nowhere").hasPrefix("HTTP/1.1 404"))
+        #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/nowhere").hasPrefix("HTTP/1.1 404"))
 
         let listed = try await call(server, "GET", "/control/faults").json["faults"] as? [[String: Any]] ?? []
         #expect(listed.first?["used"] as? Int == 2 && listed.first?["state"] as? String == "ended")

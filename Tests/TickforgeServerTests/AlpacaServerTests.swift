@@ -84,26 +84,9 @@ struct AlpacaServerTests {
     func unknownPaths() async throws {
         let server = try await RunningServer.start()
         for path in ["/v2/options", "/v1beta3/crypto/us", "/v2", "/"] {
-            #expect(upgradeStatusLine(port: server.port, path: path).contains(" 404 "), "\(path)")
+            #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: path).hasPrefix("HTTP/1.1 404 "), "\(path)")
         }
-        #expect(upgradeStatusLine(port: server.port, path: "/v2/iex").contains(" 101 "))
+        #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/v2/iex").hasPrefix("HTTP/1.1 101 "))
         await server.stop()
     }
-}
-
-/// The status line the server answers a WebSocket upgrade request on `path` with.
-func upgradeStatusLine(port: Int, path: String) -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-    var buffer = [UInt8](repeating: 0, count: 512)
-    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-    guard n > 0 else { return "" }
-    return String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
 }

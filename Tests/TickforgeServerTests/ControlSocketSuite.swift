@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
 import TickforgeClient
@@ -50,36 +47,3 @@ extension ControlSocketSuite {
         return r.json["entries"] as? [[String: Any]] ?? []
     }
 }
-
-/// Sends a WebSocket upgrade request for `path` on a plain socket and returns the response's
-/// head (status line and headers), without completing anything: what a `reject` fault answers.
-func upgradeResponseHead(port: Int, path: String) async throws -> String {
-    try await offPool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw UpgradeProbeError.noConnection }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { throw UpgradeProbeError.noConnection }
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var head: [UInt8] = []
-        var byte: UInt8 = 0
-        while !head.ends(with: [13, 10, 13, 10]) {
-            guard recv(fd, &byte, 1, 0) == 1 else { break }
-            head.append(byte)
-        }
-        return String(decoding: head, as: UTF8.self)
-    }
-}
-
-private extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
-}
-
-enum UpgradeProbeError: Error { case noConnection }

@@ -131,18 +131,10 @@ final class StalledClient {
     let fd: Int32
 
     init?(port: Int, subscribe: String) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
         // A small receive buffer makes the server feel the stall sooner.
-        var size: Int32 = 4096
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { close(fd); return nil }
-        let request = "GET /stocks HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        guard let fd = LoopbackSocket.connect(port: port, receiveBuffer: 4096) else { return nil }
+        self.fd = fd
+        let request = LoopbackSocket.upgradeRequest(path: "/stocks")
         send(Array(request.utf8))
         send(Self.maskedTextFrame(#"{"action":"auth","params":"slow"}"#))
         send(Self.maskedTextFrame(#"{"action":"subscribe","params":"\#(subscribe)"}"#))
@@ -175,6 +167,50 @@ final class StalledClient {
 
     deinit { close(fd) }
 }
+
+/// A plain TCP socket to the in-process server, for clients that must misbehave below the
+/// WebSocket library (stall, or stop at the upgrade's answer).
+enum LoopbackSocket {
+    /// A socket connected to 127.0.0.1:`port`, or `nil`; reads time out after 30 s.
+    static func connect(port: Int, receiveBuffer: Int32? = nil) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { close(fd); return nil }
+        return fd
+    }
+
+    /// A WebSocket upgrade request for `path`.
+    static func upgradeRequest(path: String) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    }
+
+    /// Sends an upgrade request for `path` and returns the answer's head (status line and
+    /// headers), completing nothing: what a 404 or a `reject` fault answers.
+    static func upgradeResponseHead(port: Int, path: String) async throws -> String {
+        try await offPool {
+            guard let fd = connect(port: port) else { throw UpgradeProbeError.noConnection }
+            defer { close(fd) }
+            _ = Array(upgradeRequest(path: path).utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var head: [UInt8] = []
+            var byte: UInt8 = 0
+            while head.count < 4 || Array(head.suffix(4)) != [13, 10, 13, 10] {
+                guard recv(fd, &byte, 1, 0) == 1 else { break }
+                head.append(byte)
+            }
+            return String(decoding: head, as: UTF8.self)
+        }
+    }
+}
+
+enum UpgradeProbeError: Error { case noConnection }
 
 /// Runs blocking work (a plain-socket HTTP call) on a thread of its own. Blocking inside a test's
 /// task would hold one of the few cooperative threads the in-process server's actors also need:

@@ -107,7 +107,7 @@ struct ShapingFaultSocketTests: ControlSocketSuite {
         let kinds = (timeline["steps"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
         #expect(kinds == ["halt", "reject", "mute"])
         // The upgrade is not refused yet: the reject waits for its hour.
-        #expect(try await upgradeResponseHead(port: server.port, path: "/stocks").hasPrefix("HTTP/1.1 101"))
+        #expect(try await LoopbackSocket.upgradeResponseHead(port: server.port, path: "/stocks").hasPrefix("HTTP/1.1 101"))
 
         let bad = try await call(server, "POST", "/control/scripts", #"{"steps":[{"kind":"halt","symbol":"MSFT","at":"+1h"},{"kind":"slow","connections":"all"}]}"#)
         #expect(bad.status == 400 && (bad.json["error"] as? String)?.contains("steps[1]") == true, "\(bad)")

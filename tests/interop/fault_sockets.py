@@ -6,6 +6,7 @@ import time
 
 import websockets
 
+from conftest import stop_alpaca, stop_polygon
 from test_scenarios import ctl
 
 try:
@@ -56,3 +57,32 @@ async def next_message(ws, matches, timeout_s=TIMEOUT_S):
 
 def is_status(status, message=None):
     return lambda m: m.get("ev") == "status" and m.get("status") == status and (message is None or m.get("message") == message)
+
+
+async def massive_until_first_data(client):
+    """Runs the massive client until its first data message, then stops it."""
+    got = asyncio.Event()
+
+    async def handler(_):
+        got.set()
+
+    task = asyncio.create_task(client.connect(handler))
+    try:
+        await asyncio.wait_for(got.wait(), TIMEOUT_S)
+    finally:
+        await stop_polygon(client, task)
+
+
+async def alpaca_until_first_trade(stream, symbol="AAPL"):
+    """Runs alpaca-py's stream, subscribed to `symbol`'s trades, until the first one, then stops it."""
+    got = asyncio.Event()
+
+    async def on(_):
+        got.set()
+
+    stream.subscribe_trades(on, symbol)
+    task = asyncio.create_task(stream._run_forever())
+    try:
+        await asyncio.wait_for(got.wait(), TIMEOUT_S)
+    finally:
+        await stop_alpaca(stream, task)

@@ -16,9 +16,9 @@ from alpaca.data.live import StockDataStream
 from massive.exceptions import AuthError
 from massive.websocket import WebSocketClient
 
-from conftest import stop_alpaca, stop_polygon, wait_until
-from fault_sockets import (INVALID_STATUS, TIMEOUT_S, alpaca_socket, faults, is_status, next_message,
-                           polygon_socket, refused_status)
+from conftest import wait_until
+from fault_sockets import (INVALID_STATUS, TIMEOUT_S, alpaca_socket, alpaca_until_first_trade, faults, is_status,
+                           massive_until_first_data, next_message, polygon_socket, refused_status)
 from test_journal import authenticated_connections, fault_id, journal, of, rfc3339_ns
 from test_scenarios import ctl
 
@@ -27,19 +27,7 @@ def test_massive_retries_through_two_rejected_upgrades(serve):
     fault = fault_id(ctl(server, "reject", "--count", "2", "--status", "429"))
     client = WebSocketClient(api_key="refusedtwice", feed=server.feed, market="stocks", secure=False,
                              subscriptions=["T.AAPL"], max_reconnects=5)
-    got = asyncio.Event()
-
-    async def handler(_):
-        got.set()
-
-    async def run():
-        task = asyncio.create_task(client.connect(handler))
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-        finally:
-            await stop_polygon(client, task)
-
-    asyncio.run(run())
+    asyncio.run(massive_until_first_data(client))
     entries = journal(server, kind=["rejected", "upgraded", "authenticated", "subscribed"])
     assert [e["kind"] for e in entries] == ["rejected", "rejected", "upgraded", "authenticated", "subscribed"], entries
     for e in entries[:2]:
@@ -55,21 +43,7 @@ def test_alpaca_py_retries_through_two_rejected_upgrades(serve):
     server = serve("--symbols", "AAPL")
     fault = fault_id(ctl(server, "reject", "--count", "2", "--status", "429", "--path", "/v2/iex"))
     stream = StockDataStream("refusedtwice", "secret", url_override=f"ws://{server.feed}/v2/iex")
-    got = asyncio.Event()
-
-    async def on(_):
-        got.set()
-
-    stream.subscribe_trades(on, "AAPL")
-
-    async def run():
-        task = asyncio.create_task(stream._run_forever())
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-        finally:
-            await stop_alpaca(stream, task)
-
-    asyncio.run(run())
+    asyncio.run(alpaca_until_first_trade(stream))
     entries = journal(server, kind=["rejected", "upgraded", "authenticated", "subscribed"])
     assert [e["kind"] for e in entries] == ["rejected", "rejected", "upgraded", "authenticated", "subscribed"], entries
     for e in entries[:2]:
@@ -154,20 +128,7 @@ def test_massive_raises_its_auth_error_on_an_auth_fail_and_the_next_client_gets_
     assert (f["state"], f["used"], f["appliedTo"]) == ("ended", 1, [first]), f
 
     # Its one use is spent: the same key gets in and gets data.
-    async def admitted():
-        c = client()
-        got = asyncio.Event()
-
-        async def handler(_):
-            got.set()
-
-        task = asyncio.create_task(c.connect(handler))
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-        finally:
-            await stop_polygon(c, task)
-
-    asyncio.run(admitted())
+    asyncio.run(massive_until_first_data(client()))
     [second] = authenticated_connections(server, "goodkey")
     assert second != first
 
@@ -176,22 +137,8 @@ def test_alpaca_py_meets_each_402_of_an_auth_fail_with_its_error_and_tries_again
     server = serve("--symbols", "AAPL")
     fault = fault_id(ctl(server, "auth-fail", "--count", "2", "--dialect", "alpaca"))
     stream = StockDataStream("afkey", "secret", url_override=f"ws://{server.feed}/v2/iex")
-    got = asyncio.Event()
-
-    async def on(_):
-        got.set()
-
-    stream.subscribe_trades(on, "AAPL")
-
-    async def run():
-        task = asyncio.create_task(stream._run_forever())
-        try:
-            await asyncio.wait_for(got.wait(), TIMEOUT_S)
-        finally:
-            await stop_alpaca(stream, task)
-
     with caplog.at_level(logging.ERROR, logger="alpaca.data.live.websocket"):
-        asyncio.run(run())
+        asyncio.run(alpaca_until_first_trade(stream))
     # alpaca-py raises ValueError(msg) on an error reply to its auth, logs it, closes, backs off, retries.
     raised = [r.exc_info[1] for r in caplog.records if r.name == "alpaca.data.live.websocket" and r.exc_info]
     assert [(type(e), str(e)) for e in raised] == [(ValueError, "auth failed")] * 2, raised
