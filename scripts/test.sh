@@ -150,9 +150,14 @@ ctl_connections() {
         "${ctl[@]}" unmute f1 | has "^ended f1  mute  ended" &&
         "${ctl[@]}" close "$id" --code 4000 --reason bye | has "^posted f2  close  ended .* code=4000 reason=bye  reached $id$" &&
         ! "${ctl[@]}" unmute f2 2>"$work/err" && grep -q "acted once" "$work/err" &&
-        "${ctl[@]}" disconnect-after --key nobody --seconds 5 | has "^posted f3  disconnect-after  active .*key=nobody  reached none$" &&
-        "${ctl[@]}" unmute f3 | has "^ended f3  disconnect-after  ended" &&
+        "${ctl[@]}" disconnect-after --key nobody --seconds 5 | has "^posted f3  disconnect-after  active .*key=nobody seconds=5  reached none$" &&
+        "${ctl[@]}" end-fault f3 | has "^ended f3  disconnect-after  ended" &&
         ! "${ctl[@]}" drop 2>"$work/err" && grep -q "name the connections" "$work/err" &&
+        "${ctl[@]}" reject --count 2 --status 503 | has "^posted f4  reject  active .* status=503 count=2 used=0  reached none$" &&
+        "${ctl[@]}" latency --at +1h --all --ms 100 | has "^posted f5  latency  scheduled " &&
+        "${ctl[@]}" journal --connection "$id" --kind authenticated,subscribed | has "  $id  subscribed  channel=Q symbol=MSFT topic=Q.MSFT$" &&
+        "${ctl[@]}" journal --connection "$id" --kind dropped | has "  $id  dropped  code=4000 fault=f2 faultKind=close reason=bye why=fault$" &&
+        "${ctl[@]}" journal --clear | has "^cleared [0-9]* entries$" &&
         ok=1
     }
     kill "$tail_pid" 2>/dev/null; wait "$tail_pid" 2>/dev/null
