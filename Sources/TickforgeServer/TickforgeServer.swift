@@ -83,7 +83,9 @@ public struct TickforgeServer: Sendable {
 
         let router = Router(context: ServerRequestContext.self)
         // The plane keeps the faults (a startup script's too) even when its routes are off.
-        let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, journal: journal, logger: logger)
+        let sessions = SessionView(mode: configuration.market.marketHours, timeline: book.timeline)
+        let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, journal: journal,
+                                 sessions: sessions, logger: logger)
         if !scriptFaults.isEmpty {
             Task { [scriptFaults] in _ = try? await plane.post(scriptFaults) }
         }
@@ -91,6 +93,9 @@ public struct TickforgeServer: Sendable {
             router.add(middleware: ControlAccessMiddleware(token: configuration.control.token))
             ControlRoutes.register(on: router, plane: plane)
         }
+        // The vendors' REST companions, from the same market and clock as the stream.
+        PolygonMarketStatusRoutes(sessions: sessions, clock: clock, auth: PolygonRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
+        AlpacaClockRoutes(sessions: sessions, clock: clock, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the
         // clock's anchor (a load client turns event times into real due times with it).

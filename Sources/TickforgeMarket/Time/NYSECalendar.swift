@@ -6,25 +6,36 @@
 public enum NYSECalendar {
     public static let publishedYears: ClosedRange<Int> = 2025...2027
 
-    /// Full-day closures.
-    public static let holidays: Set<CivilDate> = Set([
+    /// Full-day closures, each with the name the exchange gives it.
+    public static let holidayNames: [CivilDate: String] = Dictionary(uniqueKeysWithValues: [
         // 2025
-        (2025, 1, 1), (2025, 1, 9), (2025, 1, 20), (2025, 2, 17), (2025, 4, 18), (2025, 5, 26),
-        (2025, 6, 19), (2025, 7, 4), (2025, 9, 1), (2025, 11, 27), (2025, 12, 25),
+        ((2025, 1, 1), "New Years Day"), ((2025, 1, 9), "National Day of Mourning for President Carter"),
+        ((2025, 1, 20), "Martin Luther King, Jr. Day"), ((2025, 2, 17), "Washington's Birthday"), ((2025, 4, 18), "Good Friday"),
+        ((2025, 5, 26), "Memorial Day"), ((2025, 6, 19), "Juneteenth"), ((2025, 7, 4), "Independence Day"),
+        ((2025, 9, 1), "Labor Day"), ((2025, 11, 27), "Thanksgiving"), ((2025, 12, 25), "Christmas"),
         // 2026
-        (2026, 1, 1), (2026, 1, 19), (2026, 2, 16), (2026, 4, 3), (2026, 5, 25), (2026, 6, 19),
-        (2026, 7, 3), (2026, 9, 7), (2026, 11, 26), (2026, 12, 25),
+        ((2026, 1, 1), "New Years Day"), ((2026, 1, 19), "Martin Luther King, Jr. Day"), ((2026, 2, 16), "Washington's Birthday"),
+        ((2026, 4, 3), "Good Friday"), ((2026, 5, 25), "Memorial Day"), ((2026, 6, 19), "Juneteenth"),
+        ((2026, 7, 3), "Independence Day"), ((2026, 9, 7), "Labor Day"), ((2026, 11, 26), "Thanksgiving"),
+        ((2026, 12, 25), "Christmas"),
         // 2027
-        (2027, 1, 1), (2027, 1, 18), (2027, 2, 15), (2027, 3, 26), (2027, 5, 31), (2027, 6, 18),
-        (2027, 7, 5), (2027, 9, 6), (2027, 11, 25), (2027, 12, 24),
-    ].map { CivilDate(year: $0.0, month: $0.1, day: $0.2) })
+        ((2027, 1, 1), "New Years Day"), ((2027, 1, 18), "Martin Luther King, Jr. Day"), ((2027, 2, 15), "Washington's Birthday"),
+        ((2027, 3, 26), "Good Friday"), ((2027, 5, 31), "Memorial Day"), ((2027, 6, 18), "Juneteenth"),
+        ((2027, 7, 5), "Independence Day"), ((2027, 9, 6), "Labor Day"), ((2027, 11, 25), "Thanksgiving"),
+        ((2027, 12, 24), "Christmas"),
+    ].map { (CivilDate(year: $0.0.0, month: $0.0.1, day: $0.0.2), $0.1) })
 
-    /// Days on which the regular session ends at 13:00 and after-hours at 17:00.
-    public static let earlyCloses: Set<CivilDate> = Set([
-        (2025, 7, 3), (2025, 11, 28), (2025, 12, 24),
-        (2026, 11, 27), (2026, 12, 24),
-        (2027, 11, 26),
-    ].map { CivilDate(year: $0.0, month: $0.1, day: $0.2) })
+    public static let holidays: Set<CivilDate> = Set(holidayNames.keys)
+
+    /// Days on which the regular session ends at 13:00 and after-hours at 17:00, each with the
+    /// holiday it neighbours.
+    public static let earlyCloseNames: [CivilDate: String] = Dictionary(uniqueKeysWithValues: [
+        ((2025, 7, 3), "Independence Day"), ((2025, 11, 28), "Thanksgiving"), ((2025, 12, 24), "Christmas"),
+        ((2026, 11, 27), "Thanksgiving"), ((2026, 12, 24), "Christmas"),
+        ((2027, 11, 26), "Thanksgiving"),
+    ].map { (CivilDate(year: $0.0.0, month: $0.0.1, day: $0.0.2), $0.1) })
+
+    public static let earlyCloses: Set<CivilDate> = Set(earlyCloseNames.keys)
 
     public static func hasPublishedSchedule(for year: Int) -> Bool { publishedYears.contains(year) }
 

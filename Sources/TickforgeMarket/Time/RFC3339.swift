@@ -16,6 +16,27 @@ public enum RFC3339 {
         return out + "Z"
     }
 
+    /// Formats in New York wall time with its offset (`2026-11-23T09:30:00-05:00`), as Polygon's
+    /// market status and Alpaca's trading API write times: with the nanoseconds (trailing zeros
+    /// trimmed) if `fraction`, else to the second.
+    public static func formatNewYork(_ t: Timestamp, fraction: Bool = false) -> String {
+        let offset = NewYorkTime.utcOffsetSeconds(at: t)
+        let shifted = Timestamp(nanoseconds: t.nanoseconds + offset * Timestamp.nanosPerSecond)
+        var text = String(format(fraction ? shifted : Timestamp(nanoseconds: shifted.nanoseconds.floorDivided(by: Timestamp.nanosPerSecond) * Timestamp.nanosPerSecond)).dropLast())
+        let hours = abs(offset) / 3600, minutes = abs(offset) / 60 % 60
+        text += (offset < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+        return text
+    }
+
+    /// Formats as UTC to the millisecond, always three digits (`2026-11-27T18:00:00.000Z`), as
+    /// Polygon's upcoming-holiday list writes an early close.
+    public static func formatMilliseconds(_ t: Timestamp) -> String {
+        let ms = t.nanoseconds.floorDivided(by: Timestamp.nanosPerMillisecond)
+        let whole = String(format(Timestamp(nanoseconds: ms.floorDivided(by: 1000) * Timestamp.nanosPerSecond)).dropLast())
+        let frac = Int(ms.floorModulo(1000))
+        return whole + "." + String(repeating: "0", count: 3 - String(frac).count) + String(frac) + "Z"
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)`, strictly: the offset is required and
     /// the date must exist. For instants typed by people, see `TimeInput`.
     public static func parse(_ text: String) -> Timestamp? {
