@@ -96,6 +96,8 @@ public struct TickforgeServer: Sendable {
         // The vendors' REST companions, from the same market and clock as the stream.
         PolygonMarketStatusRoutes(sessions: sessions, clock: clock, auth: PolygonRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         AlpacaClockRoutes(sessions: sessions, clock: clock, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
+        AlpacaAssetRoutes(universe: configuration.market.universe, seed: configuration.market.seed,
+                          auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the
         // clock's anchor (a load client turns event times into real due times with it).

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import TickforgeClient
 import TickforgeMarket
+@testable import TickforgeServer
 
 /// Polygon's market status and Alpaca's clock and calendar over HTTP, as of the market clock and
 /// following forced sessions, with each vendor's key rules and error bodies.
-@Suite("REST: market status, clock and calendar", .serialized)
+@Suite("REST: market status, clock, calendar and assets", .serialized)
 struct MarketStatusRESTTests: ControlSocketSuite {
     func get(_ server: RunningServer, _ path: String, headers: [(String, String)]) async throws -> (status: Int, json: Any?) {
         let port = server.port
@@ -68,5 +69,18 @@ struct MarketStatusRESTTests: ControlSocketSuite {
         let alpaca = try await get(server, "/v2/clock", headers: alpacaKey)
         #expect(alpaca.status == 403 && (alpaca.json as? [String: Any])?["code"] as? Int == 40310000)
         #expect(try await get(server, "/v2/clock", headers: [("APCA-API-KEY-ID", "good"), ("APCA-API-SECRET-KEY", "s")]).status == 200)
+    }
+
+    @Test("assets: the universe's symbols with a UUID that is the same every run and the exchange of their tape; others 404")
+    func assets() async throws {
+        let server = try await RunningServer.start(symbols: ["AAPL", "SPY"])
+        defer { Task { await server.stop() } }
+        let aapl = try await get(server, "/v2/assets/AAPL", headers: alpacaKey).json as? [String: Any]
+        #expect(aapl?["symbol"] as? String == "AAPL" && aapl?["exchange"] as? String == "NASDAQ" && aapl?["class"] as? String == "us_equity")
+        let id = try #require(aapl?["id"] as? String)
+        #expect(UUID(uuidString: id) != nil && id == AlpacaAssetRoutes.uuid(seed: 9, ticker: "AAPL"))
+        #expect(AlpacaAssetRoutes.uuid(seed: 9, ticker: "AAPL") != AlpacaAssetRoutes.uuid(seed: 10, ticker: "AAPL"))
+        let missing = try await get(server, "/v2/assets/ZZZZ", headers: alpacaKey)
+        #expect(missing.status == 404 && (missing.json as? [String: Any])?["message"] as? String == "asset not found for ZZZZ")
     }
 }

@@ -80,3 +80,15 @@ def test_alpaca_py_gets_an_api_error_with_the_code_for_an_unknown_key(serve):
     with pytest.raises(APIError) as raised:
         TradingClient("bad", "s", url_override=f"http://{server.feed}").get_clock()
     assert raised.value.status_code == 403 and raised.value.code == 40310000
+
+
+def test_alpaca_py_gets_an_asset_of_the_universe_and_a_404_for_one_outside_it(serve):
+    server = serve("--universe", "fixed", "--symbols", "AAPL,SPY")
+    client = TradingClient("k", "s", url_override=f"http://{server.feed}")
+    asset = client.get_asset("AAPL")
+    assert (asset.symbol, asset.exchange.value, asset.status.value, asset.tradable) == ("AAPL", "NASDAQ", "active", True)
+    assert str(asset.id) == str(client.get_asset("AAPL").id), "the same id every time"
+    assert client.get_asset("SPY").exchange.value == "ARCA"
+    with pytest.raises(APIError) as raised:
+        client.get_asset("ZZZZ")
+    assert raised.value.status_code == 404 and raised.value.code == 40410000
