@@ -195,7 +195,7 @@ public struct AlpacaSession: Sendable {
     }
 
     /// Ticker syntax: letters, digits and `.`/`/`/`-` (BRK.B), up to 21 characters, or the wildcard.
-    static func isValidSymbol(_ s: String) -> Bool {
+    public static func isValidSymbol(_ s: String) -> Bool {
         if s == "*" { return true }
         guard !s.isEmpty, s.utf8.count <= 21 else { return false }
         return s.utf8.allSatisfy { b in

@@ -111,15 +111,8 @@ extension ControlPlane {
             guard f.shapesWriting else { continue }
             let remaining = faults.filter { other in c.profile.faults.contains(other.id) }
             if !remaining.contains(where: { $0.kind == .mute }) { c.setMuted(false) }
-            var rate: Double?
-            var latency: WritePacing.Latency?
-            for other in remaining {
-                if case .slow(let r) = other.kind { rate = min(rate ?? r, r) }
-                if case .latency(let ms, let jitter, let seed) = other.kind {
-                    latency = .init(milliseconds: ms, jitterMilliseconds: jitter, seed: seed &* 1_000_003 &+ UInt64(c.subscriber.id.raw))
-                }
-            }
-            c.setPacing { [rate, latency] in $0 = .init(bytesPerSecond: rate, latency: latency) }
+            let pacing = Fault.pacing(of: remaining, for: c.subscriber.id)
+            c.setPacing { $0 = pacing }
         }
     }
 

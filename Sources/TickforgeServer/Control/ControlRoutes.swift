@@ -68,13 +68,7 @@ enum ControlRoutes {
         }
     }
 
-    static func respond(_ status: Int, _ value: JSONValue) -> Response {
-        Response(
-            status: .init(code: status),
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: value.encoded() + "\n"))
-        )
-    }
+    static func respond(_ status: Int, _ value: JSONValue) -> Response { Response.json(status, value) }
 
     private static func body(_ request: Request) async throws -> [UInt8] {
         var request = request

@@ -1,3 +1,4 @@
+import TickforgeFeed
 import TickforgeMarket
 
 /// A connection fault asked for over the control API or in a script: what it does, to which
@@ -162,6 +163,23 @@ struct Fault: Sendable {
         return .object(o)
     }
 
+    /// A latency fault's delays on one connection: each connection draws its own jitter from the
+    /// fault's seed and its number, the same on every run.
+    func latency(for connection: SubscriberID) -> WritePacing.Latency? {
+        guard case .latency(let ms, let jitter, let seed) = kind else { return nil }
+        return .init(milliseconds: ms, jitterMilliseconds: jitter, seed: seed &* 1_000_003 &+ UInt64(connection.raw))
+    }
+
+    /// How `faults` together shape a connection's writing: the tightest cap, the latest latency.
+    static func pacing(of faults: [Fault], for connection: SubscriberID) -> WritePacing.Settings {
+        var settings = WritePacing.Settings()
+        for f in faults {
+            if case .slow(let rate) = f.kind { settings.bytesPerSecond = min(settings.bytesPerSecond ?? rate, rate) }
+            if let latency = f.latency(for: connection) { settings.latency = latency }
+        }
+        return settings
+    }
+
     /// Does it to one connection, now; returns whether it acted (a disconnect-after waits for
     /// the connection to authenticate).
     @discardableResult
@@ -182,11 +200,11 @@ struct Fault: Sendable {
             c.journal(.fault, detail + [("state", .text("on"))])
             switch kind {
             case .mute: c.setMuted(true)
-            case .slow(let rate): c.setPacing { $0.bytesPerSecond = rate }
-            case .latency(let ms, let jitter, let seed):
-                // Each connection draws its own jitter, the same on every run.
-                let connection = UInt64(c.subscriber.id.raw)
-                c.setPacing { $0.latency = .init(milliseconds: ms, jitterMilliseconds: jitter, seed: seed &* 1_000_003 &+ connection) }
+            // Two caps at once: the tighter holds, as when the faults are shaped again on a lift.
+            case .slow(let rate): c.setPacing { $0.bytesPerSecond = min($0.bytesPerSecond ?? rate, rate) }
+            case .latency:
+                let latency = latency(for: c.subscriber.id)
+                c.setPacing { $0.latency = latency }
             default: break
             }
         case .disconnectAfter(let seconds):

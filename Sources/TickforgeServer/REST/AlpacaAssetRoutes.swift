@@ -1,4 +1,5 @@
 import Hummingbird
+import TickforgeDialects
 import TickforgeMarket
 
 /// Alpaca's `/v2/assets/{symbol}`: the universe's symbols as tradable US equities, in the shape
@@ -13,10 +14,10 @@ struct AlpacaAssetRoutes: Sendable {
         router.get("/v2/assets/:symbol") { request, context in
             if let refusal = auth.refusal(request) { return refusal }
             let symbol = context.parameters.get("symbol") ?? ""
-            guard AlpacaSymbol.isValid(symbol), let profile = universe.profile(for: symbol) else {
+            guard AlpacaSession.isValidSymbol(symbol), symbol != "*", let profile = universe.profile(for: symbol) else {
                 return AlpacaRESTAuth.error(404, 40410000, "asset not found for \(symbol.prefix(40))")
             }
-            return RESTResponse.json(200, Self.asset(profile, id: Self.uuid(seed: seed, ticker: profile.ticker)))
+            return Response.json(200, Self.asset(profile, id: Self.uuid(seed: seed, ticker: profile.ticker)))
         }
     }
 
@@ -46,15 +47,6 @@ struct AlpacaAssetRoutes: Sendable {
         let i = s.startIndex
         func part(_ from: Int, _ to: Int) -> Substring { s[s.index(i, offsetBy: from)..<s.index(i, offsetBy: to)] }
         return [part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, 32)].joined(separator: "-")
-    }
-}
-
-/// Alpaca's ticker syntax (`BRK.B`, `BF/B`): letters, digits, `.`, `/`, `-`, up to 21 characters.
-enum AlpacaSymbol {
-    static func isValid(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 21 && s.utf8.allSatisfy { b in
-            (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 47 || b == 45
-        }
     }
 }
 

@@ -14,7 +14,7 @@ struct AlpacaClockRoutes: Sendable {
     func register(on router: Router<ServerRequestContext>) {
         router.get("/v2/clock") { request, _ in
             if let refusal = auth.refusal(request) { return refusal }
-            return RESTResponse.json(200, Self.clock(at: clock.now, sessions.schedule))
+            return Response.json(200, Self.clock(at: clock.now, sessions.schedule))
         }
         router.get("/v2/calendar") { request, _ in
             if let refusal = auth.refusal(request) { return refusal }
@@ -33,7 +33,7 @@ struct AlpacaClockRoutes: Sendable {
             guard end.dayNumber - start.dayNumber <= Self.maxCalendarDays else {
                 return AlpacaRESTAuth.error(400, 40010000, "the range from start to end is at most \(Self.maxCalendarDays) days here; ask in pieces")
             }
-            return RESTResponse.json(200, Self.calendar(sessions.schedule, from: start, through: end))
+            return Response.json(200, Self.calendar(sessions.schedule, from: start, through: end))
         }
     }
 

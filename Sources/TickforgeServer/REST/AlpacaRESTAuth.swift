@@ -21,6 +21,6 @@ struct AlpacaRESTAuth: Sendable {
 
     /// `{"code": …, "message": …}`: alpaca-py reads both keys of every error body.
     static func error(_ status: Int, _ code: Int, _ message: String) -> Response {
-        RESTResponse.json(status, .object(["code": .number(Double(code)), "message": .string(message)]))
+        Response.json(status, .object(["code": .number(Double(code)), "message": .string(message)]))
     }
 }

@@ -12,12 +12,12 @@ struct PolygonMarketStatusRoutes: Sendable {
     func register(on router: Router<ServerRequestContext>) {
         router.get("/v1/marketstatus/now") { request, _ in
             if let refusal = auth.refusal(request) { return refusal }
-            return RESTResponse.json(200, Self.status(at: clock.now, phase: sessions.schedule.phase(at: clock.now)))
+            return Response.json(200, Self.status(at: clock.now, phase: sessions.schedule.phase(at: clock.now)))
         }
         router.get("/v1/marketstatus/upcoming") { request, _ in
             if let refusal = auth.refusal(request) { return refusal }
             let today = NewYorkTime.date(of: clock.now)
-            return RESTResponse.json(200, Self.upcoming(sessions.schedule.upcomingClosures(after: today)))
+            return Response.json(200, Self.upcoming(sessions.schedule.upcomingClosures(after: today)))
         }
     }
 

@@ -19,6 +19,6 @@ struct PolygonRESTAuth: Sendable {
 
     /// `{"status":"ERROR","request_id":…,"error":…}`, the body the Python clients surface whole.
     static func error(_ status: Int, _ message: String) -> Response {
-        RESTResponse.json(status, .object(["status": "ERROR", "request_id": .string(RESTResponse.requestID()), "error": .string(message)]))
+        Response.json(status, .object(["status": "ERROR", "request_id": .string(PolygonRequestID.next()), "error": .string(message)]))
     }
 }
