@@ -27,16 +27,16 @@ protocol ManagedConnection: AnyObject, Sendable {
     var profile: ConnectionProfile { get }
     /// Records what the session did, or a fault acting on it, for the control API.
     func updateProfile(_ body: (inout ConnectionProfile) -> Void)
-    /// Drops the TCP connection with a reset and no close frame; `why`, if given, goes in the
-    /// journal (the first reason a connection is ended for is the one recorded).
-    func abortNow(why: String?)
+    /// Drops the TCP connection with a reset and no close frame (`noteEnding` first says why).
+    func abortNow()
     /// Ends the connection with a close frame after what is queued.
     func close(code: UInt16, reason: String)
     /// Stops or resumes everything it is sent (pings are still answered).
     func setMuted(_ muted: Bool)
     /// Changes how its writer holds frames back (`slow`, `latency`).
     func setPacing(_ body: @escaping @Sendable (inout WritePacing.Settings) -> Void)
-    /// Records, once, that the server is ending the connection and why.
+    /// Records, once, that the server is ending the connection and why (the first reason given
+    /// is the one the journal keeps).
     func noteEnding(_ why: String, _ detail: [(String, ConnectionJournal.Entry.Value)])
     /// Sets a deadline on the connection's timer (a `disconnect-after` fault's drop).
     func arm(_ deadline: ConnectionDeadline, afterSeconds seconds: Double)
@@ -130,8 +130,7 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
 
     func disarm(_ deadline: ConnectionDeadline) { timer.disarm(deadline) }
 
-    func abortNow(why: String?) {
-        if let why { noteEnding(why) }
+    func abortNow() {
         let channel = self.channel
         channel.eventLoop.execute {
             if let options = channel as? any SocketOptionProvider {
@@ -184,9 +183,9 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
             case .drop(let fault):
                 self.logger.info("fault: dropped after its time since authenticating", metadata: ["fault": "\(fault)"])
                 self.noteEnding("fault", [("fault", .text(fault)), ("faultKind", .text("disconnect-after"))])
-                self.abortNow(why: nil)
+                self.abortNow()
             case .slowConsumerGrace:
-                self.abortNow(why: nil)
+                self.abortNow()
             }
         }
         arm(.authentication, afterSeconds: authTimeoutSeconds)

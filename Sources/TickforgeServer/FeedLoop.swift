@@ -79,7 +79,10 @@ struct FeedLoop: Service {
         if !connections.isEmpty {
             logger.info("shutting down: aborting connections", metadata: ["connections": "\(connections.count)"])
         }
-        for c in connections { c.abortNow(why: "shutdown") }
+        for c in connections {
+            c.noteEnding("shutdown", [])
+            c.abortNow()
+        }
     }
 
     private func handle(_ notice: FeedHub.Notice) async {

@@ -161,7 +161,7 @@ extension FeedConnection {
         do {
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(
-                    SocketWriter(queue: queue, opcode: opcode, pacing: pacing, abort: { [weak self] in self?.abortNow(why: nil) })
+                    SocketWriter(queue: queue, opcode: opcode, pacing: pacing, abort: { [weak self] in self?.abortNow() })
                 )
             }.get()
         } catch {

@@ -108,6 +108,18 @@ def assert_came_back(server, old: str, new: str, key: str, fault: str, topics_of
     return entries
 
 
+async def drop_and_come_back(server, old, key, topics_of, resumed):
+    """Drops connection `old` with `ctl drop`, waits for the client to come back on a new one and
+    for its data to resume (`resumed`), and checks the journal's account of it; returns the new
+    connection's id and the journal."""
+    fault = fault_id(await asyncio.to_thread(ctl, server, "drop", old))
+    new = await asyncio.to_thread(
+        lambda: wait_until(lambda: comeback(server, old, key, topics_of), TIMEOUT_S) and comeback(server, old, key, topics_of))
+    assert new, journal(server)
+    await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
+    return new, assert_came_back(server, old, new, key, fault, topics_of)
+
+
 def test_massive_after_a_drop_comes_back_with_the_same_key_and_exactly_the_same_topics(serve):
     server = serve("--symbols", "AAPL,MSFT")
     topics = ["T.AAPL", "Q.MSFT", "T.MSFT"]
@@ -131,13 +143,7 @@ def test_massive_after_a_drop_comes_back_with_the_same_key_and_exactly_the_same_
             [old] = await asyncio.to_thread(authenticated_connections, server, "jmassive")
             assert await asyncio.to_thread(polygon_topics, journal(server), old) == sorted(topics)
             phase["dropped"] = True
-            fault = fault_id(await asyncio.to_thread(ctl, server, "drop", old))
-            new = await asyncio.to_thread(
-                lambda: wait_until(lambda: comeback(server, old, "jmassive", polygon_topics), TIMEOUT_S) and
-                comeback(server, old, "jmassive", polygon_topics))
-            assert new, journal(server)
-            await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
-            entries = assert_came_back(server, old, new, "jmassive", fault, polygon_topics)
+            new, entries = await drop_and_come_back(server, old, "jmassive", polygon_topics, resumed)
             [upgraded] = of(entries, new, "upgraded")
             assert upgraded["dialect"] == "polygon" and upgraded["path"] == "/stocks", upgraded
             # What the client sent on the new connection: its auth, then one subscribe with every topic.
@@ -175,13 +181,7 @@ def test_alpaca_py_after_a_drop_comes_back_with_the_same_key_and_exactly_the_sam
             [old] = await asyncio.to_thread(authenticated_connections, server, "jalpaca")
             assert await asyncio.to_thread(alpaca_topics, journal(server), old) == wanted
             phase["dropped"] = True
-            fault = fault_id(await asyncio.to_thread(ctl, server, "drop", old))
-            new = await asyncio.to_thread(
-                lambda: wait_until(lambda: comeback(server, old, "jalpaca", alpaca_topics), TIMEOUT_S) and
-                comeback(server, old, "jalpaca", alpaca_topics))
-            assert new, journal(server)
-            await asyncio.wait_for(resumed.wait(), TIMEOUT_S)
-            entries = assert_came_back(server, old, new, "jalpaca", fault, alpaca_topics)
+            new, entries = await drop_and_come_back(server, old, "jalpaca", alpaca_topics, resumed)
             [upgraded] = of(entries, new, "upgraded")
             assert upgraded["dialect"] == "alpaca" and upgraded["path"] == "/v2/iex" and upgraded["codec"] == "msgpack"
             assert upgraded["headers"]["content-type"] == "application/msgpack"

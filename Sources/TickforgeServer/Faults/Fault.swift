@@ -189,7 +189,7 @@ struct Fault: Sendable {
         case .drop:
             c.logger.info("fault: dropped (reset, no close frame)", metadata: ["fault": "\(id)"])
             c.noteEnding("fault", detail)
-            c.abortNow(why: nil)
+            c.abortNow()
         case .close(let code, let reason):
             c.logger.info("fault: closed", metadata: ["fault": "\(id)", "code": "\(code)", "reason": "\(reason)"])
             c.noteEnding("fault", detail + [("code", .number(Double(code))), ("reason", .text(reason))])
