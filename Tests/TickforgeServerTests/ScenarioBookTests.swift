@@ -59,6 +59,10 @@ struct ScenarioBookTests {
             (#"{"kind":"session","phase":"open","symbol":"AAPL"}"#, 400, "field 'symbol'"),
             (#"{"kind":"halt","symbol":"AAPL","price":3}"#, 400, "field 'price': not a field of a halt"),
             (#"{"kind":"cancel","symbol":"AAPL","tradeId":"12345"}"#, 400, "printed no trade with id 12345"),
+            // Ids whose minute is centuries away or past any timestamp (the fuzz found the second crashing).
+            (#"{"kind":"correction","symbol":"AAPL","price":19086.8,"tradeId":"903426222394789"}"#, 400, "printed no trade with id 903426222394789"),
+            (#"{"kind":"cancel","symbol":"AAPL","tradeId":"9223372036854775807"}"#, 400, "printed no trade"),
+            (#"{"kind":"cancel","symbol":"AAPL","tradeId":"-5"}"#, 400, "tradeId"),
             (#"{"kind":"resume","symbol":"AAPL"}"#, 409, "no halt of AAPL is in force"),
             (#"[1,2]"#, 400, "must be a JSON object"),
         ]

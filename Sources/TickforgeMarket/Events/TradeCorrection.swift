@@ -14,6 +14,9 @@ public struct TradeCorrection: Sendable, Equatable {
     /// A correction's print gets an id of its own, above any a minute numbers its trades with.
     public static func correctedID(of original: Int64) -> Int64 { original | (1 << (MinuteTicks.sequenceShift - 1)) }
 
+    /// The minute a trade id was numbered in: ids are `minute << 22 | index`.
+    public static func minuteIndex(ofTradeID id: Int64) -> Int64 { id >> MinuteTicks.sequenceShift }
+
     /// `corrected` must be `original` with another price or size (its id is `correctedID`), or
     /// `nil` for a cancel.
     public init(symbol: SymbolID, timestamp: Timestamp, original: Trade, corrected: Trade?) {

@@ -341,7 +341,10 @@ extension SymbolTape {
 
     /// The trade with this id, if this tape printed one.
     public func trade(id: Int64) -> Trade? {
-        let M = id >> MinuteTicks.sequenceShift
+        let M = TradeCorrection.minuteIndex(ofTradeID: id)
+        // An id arrives from outside (a cancel names it): one whose minute no timestamp can hold
+        // names no trade, and must not reach the minute arithmetic, which would overflow.
+        guard id >= 0, M < Int64.max / Timestamp.nanosPerMinute - 1 else { return nil }
         var events: [MarketEvent] = []
         appendMinute(M, kinds: .trades, into: &events, annotated: false)
         for case .trade(let t) in events where t.id == id { return t }

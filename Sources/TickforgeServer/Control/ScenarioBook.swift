@@ -152,7 +152,9 @@ struct ScenarioBook {
         }
         guard let symbol = s.symbol, let sid = market.symbolID(for: symbol) else { return }
         market.timeline = timeline
-        guard let trade = market.tape(sid).trade(id: tradeID), trade.timestamp <= s.start else {
+        // A trade's id carries its minute: one from after the scenario is refused without generating it.
+        let printedEarlyEnough = tradeID >= 0 && TradeCorrection.minuteIndex(ofTradeID: tradeID) <= s.start.minuteIndex
+        guard printedEarlyEnough, let trade = market.tape(sid).trade(id: tradeID), trade.timestamp <= s.start else {
             throw ControlError(400, "field 'tradeId': \(symbol) printed no trade with id \(tradeID) before \(RFC3339.format(s.start)) (take one from a trade message: Alpaca 'i')")
         }
     }
