@@ -84,8 +84,9 @@ public struct TickforgeServer: Sendable {
         let router = Router(context: ServerRequestContext.self)
         // The plane keeps the faults (a startup script's too) even when its routes are off.
         let sessions = SessionView(mode: configuration.market.marketHours, timeline: book.timeline)
+        let history = MarketHistory(configuration: configuration.market, timeline: book.timeline, clock: clock)
         let plane = ControlPlane(book: book, configuration: configuration.market, hub: hub, clock: clock, registry: registry, journal: journal,
-                                 sessions: sessions, logger: logger)
+                                 followers: [sessions, history], logger: logger)
         if !scriptFaults.isEmpty {
             Task { [scriptFaults] in _ = try? await plane.post(scriptFaults) }
         }
@@ -98,6 +99,11 @@ public struct TickforgeServer: Sendable {
         AlpacaClockRoutes(sessions: sessions, clock: clock, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         AlpacaAssetRoutes(universe: configuration.market.universe, seed: configuration.market.seed,
                           auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
+        let polygonAuth = PolygonRESTAuth(apiKeys: configuration.apiKeys)
+        PolygonAggregateRoutes(history: history, auth: polygonAuth).register(on: router)
+        PolygonTickRoutes(history: history, auth: polygonAuth).register(on: router)
+        PolygonSnapshotRoutes(history: history, auth: polygonAuth).register(on: router)
+        AlpacaMarketDataRoutes(history: history, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the
         // clock's anchor (a load client turns event times into real due times with it).
@@ -150,7 +156,7 @@ public struct TickforgeServer: Sendable {
         )
         let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, clock: clock, logger: logger)
         // A service group stops services in reverse order: the feed loop first (it aborts the
-        // connections), then the HTTP server.
-        return [app, loop]
+        // connections), then the HTTP server, then the history thread REST asked.
+        return [history, app, loop]
     }
 }

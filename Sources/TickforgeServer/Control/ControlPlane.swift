@@ -20,17 +20,17 @@ actor ControlPlane {
     let clock: FeedClock
     let registry: ConnectionRegistry
     let journalStore: ConnectionJournal
-    /// What REST reads the sessions from: told of every new timeline.
-    private let sessions: SessionView
+    /// What REST answers from (the sessions, the market's history): told of every new timeline.
+    private let followers: [any TimelineFollower]
     private let configuration: MarketConfiguration
     /// A market of the plane's own, for the session phase `state` reports.
     private let market: Market
     let logger: Logger
 
     init(book: ScenarioBook, configuration: MarketConfiguration, hub: FeedHub, clock: FeedClock, registry: ConnectionRegistry, journal: ConnectionJournal,
-         sessions: SessionView, logger: Logger) {
+         followers: [any TimelineFollower], logger: Logger) {
         journalStore = journal
-        self.sessions = sessions
+        self.followers = followers
         self.book = book
         self.configuration = configuration
         self.hub = hub
@@ -103,7 +103,7 @@ actor ControlPlane {
             if await hub.apply(next.timeline, changingFrom: now) {
                 book = next
                 market.timeline = next.timeline
-                sessions.update(next.timeline)
+                for follower in followers { follower.follow(next.timeline) }
                 return (result, now)
             }
             let overshoot = await hub.releasedThrough.nanoseconds - now.nanoseconds

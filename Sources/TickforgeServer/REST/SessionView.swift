@@ -4,7 +4,7 @@ import TickforgeMarket
 /// The market's sessions as REST reads them: the configured mode and the scenario timeline in
 /// force, kept current by the control plane as it changes the timeline, so a forced session shows
 /// in `/v1/marketstatus/now` and `/v2/clock` the moment it does on the stream.
-final class SessionView: Sendable {
+final class SessionView: TimelineFollower {
     private let state: Mutex<SessionSchedule>
 
     init(mode: MarketHoursMode, timeline: ScenarioTimeline) {
@@ -13,7 +13,7 @@ final class SessionView: Sendable {
 
     var schedule: SessionSchedule { state.withLock { $0 } }
 
-    func update(_ timeline: ScenarioTimeline) {
+    func follow(_ timeline: ScenarioTimeline) {
         state.withLock { $0 = SessionSchedule(mode: $0.mode, timeline: timeline) }
     }
 }

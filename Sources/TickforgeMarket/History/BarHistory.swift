@@ -4,22 +4,24 @@
 extension SymbolTape {
     /// The bars of `multiplier` × `unit` whose stamps fall in `range`, built by `rules`, counting only
     /// what happened before `asOf` (the market clock; `nil` for no limit). A bar exists only where a
-    /// print that sets prices happened: no empty or zero bars.
+    /// print that sets prices happened: no empty or zero bars. With `limit`, the first `limit` bars
+    /// only, at the cost of those (a page of a long range).
     ///
     /// Units below a day aggregate minutes (extended hours included, odd lots adding volume only);
     /// a day and longer aggregate daily bars (prices from regular-session round lots, every print's
     /// volume), cut at New York midnight.
-    public func bars(unit: BarUnit, multiplier: Int = 1, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp? = nil) -> [AggregateBar] {
+    public func bars(unit: BarUnit, multiplier: Int = 1, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp? = nil,
+                     limit: Int = .max) -> [AggregateBar] {
         precondition(multiplier >= 1, "a multiplier is at least 1")
-        guard !range.isEmpty else { return [] }
+        guard !range.isEmpty, limit > 0 else { return [] }
         return unit.isDaily
-            ? dailyBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf)
-            : intradayBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf)
+            ? dailyBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit)
+            : intradayBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit)
     }
 
     // MARK: below a day
 
-    private func intradayBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?) -> [AggregateBar] {
+    private func intradayBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?, limit: Int) -> [AggregateBar] {
         let unitNanos: Int64 = switch unit {
         case .second: Timestamp.nanosPerSecond
         case .minute: Timestamp.nanosPerMinute
@@ -36,7 +38,7 @@ extension SymbolTape {
         var bucket = firstBucket
         while true {
             let start = anchor + bucket * length
-            guard start < range.upperBound.nanoseconds, start < cutoff else { break }
+            guard start < range.upperBound.nanoseconds, start < cutoff, out.count < limit else { break }
             let end = start + length
             let stop = min(end, cutoff)
             var totals = WindowTotals()
@@ -87,14 +89,14 @@ extension SymbolTape {
 
     // MARK: a day and longer
 
-    private func dailyBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?) -> [AggregateBar] {
+    private func dailyBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?, limit: Int) -> [AggregateBar] {
         let firstDay = NewYorkTime.localDayNumber(of: range.lowerBound)
         let lastDay = NewYorkTime.localDayNumber(of: Timestamp(nanoseconds: range.upperBound.nanoseconds - 1))
         let anchorDay = rules.anchoredAtRangeStart ? firstDay : nil
         var out: [AggregateBar] = []
         var period = Self.period(containing: firstDay, unit: unit, multiplier: multiplier, rules: rules, anchorDay: anchorDay)
         var scratch: [MarketEvent] = []
-        while period.lowerBound <= lastDay {
+        while period.lowerBound <= lastDay, out.count < limit {
             let periodStart = NewYorkTime.startOfDay(CivilDate(dayNumber: period.lowerBound))
             if let asOf, periodStart >= asOf { break }
             var totals = WindowTotals()
@@ -125,29 +127,43 @@ extension SymbolTape {
         return dailyTotals(day: day, asOf: asOf, scratch: &scratch)
     }
 
+    /// The same, carrying on from `day`, an accumulator of one day counted through some whole
+    /// minute: it is advanced through the whole minutes before `asOf` (or the day's end), so a
+    /// later call with a later instant costs only the minutes between. One counted past `asOf`
+    /// starts again.
+    public func dailyTotals(continuing day: inout DayAccumulator, asOf: Timestamp?) -> WindowTotals {
+        var scratch: [MarketEvent] = []
+        return dailyTotals(continuing: &day, asOf: asOf, scratch: &scratch)
+    }
+
     private func dailyTotals(day: Int64, asOf: Timestamp?, scratch: inout [MarketEvent]) -> WindowTotals {
-        let first = NewYorkTime.startOfDay(CivilDate(dayNumber: day)).minuteIndex
-        let end = NewYorkTime.startOfDay(CivilDate(dayNumber: day + 1)).minuteIndex
-        var acc = DayAccumulator(day: day, firstMinute: first)
-        let limit = asOf.map { min(end, $0.minuteIndex) } ?? end
-        var M = first
-        while M < limit {
-            let s = summary(M)
-            if s.tradeCount > 0 { acc.add(s) }
-            M += 1
+        var acc = DayAccumulator(day: day, firstMinute: NewYorkTime.startOfDay(CivilDate(dayNumber: day)).minuteIndex)
+        return dailyTotals(continuing: &acc, asOf: asOf, scratch: &scratch)
+    }
+
+    private func dailyTotals(continuing acc: inout DayAccumulator, asOf: Timestamp?, scratch: inout [MarketEvent]) -> WindowTotals {
+        let first = NewYorkTime.startOfDay(CivilDate(dayNumber: acc.day)).minuteIndex
+        let end = NewYorkTime.startOfDay(CivilDate(dayNumber: acc.day + 1)).minuteIndex
+        let limit = asOf.map { min(end, max(first, $0.minuteIndex)) } ?? end
+        if acc.nextMinute > limit { acc = DayAccumulator(day: acc.day, firstMinute: first) }
+        while acc.nextMinute < limit {
+            let s = summary(acc.nextMinute)
+            if s.tradeCount > 0 { acc.add(s) } else { acc.nextMinute += 1 }
         }
-        // The minute the clock is in, up to the instant.
+        // The minute the clock is in, up to the instant, counted on a copy: the accumulator keeps
+        // whole minutes only.
+        var day = acc
         if let asOf, limit < end, asOf.nanoseconds > limit * Timestamp.nanosPerMinute {
             scratch.removeAll(keepingCapacity: true)
             appendMinute(limit, kinds: .trades, into: &scratch)
             let regular = minuteState(limit).shape.phase == .regular
             for case .trade(let t) in scratch where t.timestamp < asOf {
-                acc.add(price: t.price, size: t.size, setsPrice: t.size >= t.price.roundLot, regular: regular)
+                day.add(price: t.price, size: t.size, setsPrice: t.size >= t.price.roundLot, regular: regular)
             }
         }
-        var totals = acc.regular
-        totals.volume = acc.volume
-        totals.tradeCount = acc.tradeCount
+        var totals = day.regular
+        totals.volume = day.volume
+        totals.tradeCount = day.tradeCount
         return totals
     }
 
