@@ -103,6 +103,7 @@ public struct TickforgeServer: Sendable {
         PolygonAggregateRoutes(history: history, auth: polygonAuth).register(on: router)
         PolygonTickRoutes(history: history, auth: polygonAuth).register(on: router)
         PolygonSnapshotRoutes(history: history, auth: polygonAuth).register(on: router)
+        PolygonReferenceRoutes(universe: configuration.market.universe, auth: polygonAuth).register(on: router)
         AlpacaMarketDataRoutes(history: history, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         router.get("/health") { _, _ in "ok \(TickforgeVersion.current)\n" }
         // What the feed is doing: connections, symbols being generated, work done so far, and the

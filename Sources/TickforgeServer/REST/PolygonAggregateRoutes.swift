@@ -205,7 +205,7 @@ struct AggregateQuery: Sendable {
         guard let to = PolygonTimeParameter(toText, integerUnit: Timestamp.nanosPerMillisecond) else {
             return .failure(Failure(text: "Could not parse the time parameter: 'to'. Use YYYY-MM-DD or Unix MS Timestamps"))
         }
-        guard to.start >= from.start else {
+        guard to.end() > from.start else {
             return .failure(Failure(text: "The parameter 'to' cannot be a time that occurs before 'from'"))
         }
         // A cursor carries the first page's options; the path carries the position.
