@@ -85,6 +85,14 @@ struct HistoryQueryTests {
         let snapshot = memo.snapshot(of: t, at: Fixture.instant("2026-11-24T12:00:00-05:00"))
         #expect(snapshot.previousDay?.start == NewYorkTime.startOfDay(CivilDate(dayNumber: day - 1)))
         #expect(snapshot.today?.totals == t.dailyTotals(day: day, asOf: Fixture.instant("2026-11-24T12:00:00-05:00")))
+        // Daily, weekly and monthly bars read through the memo equal bars counted afresh.
+        let now = Fixture.instant("2026-11-24T12:00:00-05:00")
+        let range = NewYorkTime.startOfDay(CivilDate(year: 2026, month: 9, day: 1))..<NewYorkTime.startOfDay(CivilDate(year: 2026, month: 11, day: 25))
+        for unit in [BarUnit.day, .week, .month] {
+            for rules in [BarRules.polygon, .alpaca] {
+                #expect(t.bars(unit: unit, in: range, rules: rules, asOf: now, memo: &memo) == t.bars(unit: unit, in: range, rules: rules, asOf: now))
+            }
+        }
         // Monday's previous session is Friday's.
         let monday = memo.snapshot(of: t, at: Fixture.instant("2026-11-23T08:00:00-05:00"))
         #expect(monday.previousDay?.start == NewYorkTime.startOfDay(CivilDate(year: 2026, month: 11, day: 20)))

@@ -88,6 +88,15 @@ def test_snapshots_last_trade_and_quote_agree(serve, client_class):
 
     both = client.get_snapshot_all("stocks", tickers=["AAPL", "MSFT"])
     assert sorted(s.ticker for s in both) == ["AAPL", "MSFT"]
+    gainers = client.get_snapshot_direction("stocks", "gainers")
+    assert all(a.todays_change_percent >= b.todays_change_percent for a, b in zip(gainers, gainers[1:]))
+
+    # The universal snapshot, a page of one at a time; an unknown ticker is an error item.
+    universal = list(client.list_universal_snapshots(ticker_any_of=["MSFT", "AAPL", "NOT A TICKER"], limit=1))
+    assert [u.ticker for u in universal] == ["AAPL", "MSFT", "NOT A TICKER"]
+    assert universal[0].session.previous_close == prev.close and universal[0].market_status == "open"
+    assert universal[0].last_trade.price > 0 and universal[0].last_quote.bid <= universal[0].last_quote.ask
+    assert universal[2].error == "NOT_FOUND"
 
     last = client.get_last_trade("AAPL")
     assert last.ticker == "AAPL" and isinstance(last.price, float | int) and isinstance(last.size, int)

@@ -170,3 +170,81 @@ public enum PolygonRESTRows {
     /// A quote's exchange stamp leads the SIP's by this much (the market keeps only the SIP's).
     static let participantLead: Int64 = 180_000
 }
+
+extension PolygonRESTRows {
+    /// A `/v3/snapshot` stocks item (notes §2.8): `session` with the change from the previous
+    /// close, `last_trade`, `last_quote` and `last_minute`, every stamp in nanoseconds.
+    /// `marketStatus` is `open`, `closed`, `early_trading` or `late_trading`.
+    public static func universalSnapshot(_ s: SymbolSnapshot, ticker: String, name: String, marketStatus: String, into b: inout JSONBody) {
+        b.beginObject()
+        b.key("ticker"); b.string(ticker)
+        b.key("type"); b.string("stocks")
+        b.key("name"); b.string(name)
+        b.key("market_status"); b.string(marketStatus)
+        b.key("timeframe"); b.string("REAL-TIME")
+        if let t = s.lastTrade { b.key("last_updated"); b.int(t.timestamp.nanoseconds) }
+        b.key("session"); b.beginObject()
+        let previousClose = s.previousDay?.close
+        if let t = s.lastTrade { b.key("price"); b.price(t.price) }
+        if let change = s.change {
+            b.key("change"); b.number(change.amount, decimals: 4)
+            b.key("change_percent"); b.number(change.percent, decimals: 4)
+        }
+        if let today = s.today {
+            b.key("open"); b.price(today.open)
+            b.key("high"); b.price(today.high)
+            b.key("low"); b.price(today.low)
+            b.key("close"); b.price(today.close)
+            b.key("vwap"); b.number(today.vwap, decimals: 4)
+            if let previousClose, previousClose.units > 0 {
+                let regular = Double(today.close.units - previousClose.units) / Double(Price.unitsPerDollar)
+                b.key("regular_trading_change"); b.number(regular, decimals: 4)
+                b.key("regular_trading_change_percent"); b.number(regular / previousClose.dollars * 100, decimals: 4)
+            }
+        }
+        if let previousClose { b.key("previous_close"); b.price(previousClose) }
+        b.key("volume"); b.int(s.dayVolume)
+        b.key("decimal_volume"); b.string("\(s.dayVolume).0")
+        b.endObject()
+        if let t = s.lastTrade {
+            b.key("last_trade"); b.beginObject()
+            b.key("id"); b.string(String(t.id))
+            b.key("price"); b.price(t.price)
+            b.key("size"); b.int(Int64(t.size))
+            b.key("decimal_size"); b.string(decimalSize(t.size))
+            b.key("exchange"); b.int(Int64(t.exchange))
+            b.key("conditions"); b.beginArray(); for code in t.conditions { b.int(Int64(code)) }; b.endArray()
+            b.key("sip_timestamp"); b.int(t.timestamp.nanoseconds)
+            b.key("participant_timestamp"); b.int(t.participantTimestamp.nanoseconds)
+            b.key("last_updated"); b.int(t.timestamp.nanoseconds)
+            b.key("timeframe"); b.string("REAL-TIME")
+            b.endObject()
+        }
+        if let q = s.lastQuote {
+            b.key("last_quote"); b.beginObject()
+            b.key("ask"); b.price(q.askPrice)
+            b.key("ask_size"); b.int(Int64(q.askSize))
+            b.key("ask_exchange"); b.int(Int64(q.askExchange))
+            b.key("bid"); b.price(q.bidPrice)
+            b.key("bid_size"); b.int(Int64(q.bidSize))
+            b.key("bid_exchange"); b.int(Int64(q.bidExchange))
+            b.key("midpoint"); b.number(Double(q.bidPrice.units + q.askPrice.units) / 2 / Double(Price.unitsPerDollar), decimals: 5)
+            b.key("last_updated"); b.int(q.timestamp.nanoseconds)
+            b.key("timeframe"); b.string("REAL-TIME")
+            b.endObject()
+        }
+        if let m = s.minuteBar {
+            b.key("last_minute"); b.beginObject()
+            b.key("open"); b.price(m.open)
+            b.key("high"); b.price(m.high)
+            b.key("low"); b.price(m.low)
+            b.key("close"); b.price(m.close)
+            b.key("volume"); b.int(m.volume)
+            b.key("vwap"); b.number(m.vwap, decimals: 4)
+            b.key("transactions"); b.int(m.tradeCount)
+            b.key("decimal_volume"); b.string("\(m.volume).0")
+            b.endObject()
+        }
+        b.endObject()
+    }
+}

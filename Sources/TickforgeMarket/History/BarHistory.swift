@@ -14,9 +14,23 @@ extension SymbolTape {
                      limit: Int = .max) -> [AggregateBar] {
         precondition(multiplier >= 1, "a multiplier is at least 1")
         guard !range.isEmpty, limit > 0 else { return [] }
-        return unit.isDaily
-            ? dailyBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit)
-            : intradayBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit)
+        guard unit.isDaily else { return intradayBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit) }
+        var scratch: [MarketEvent] = []
+        return dailyBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit) { day in
+            dailyTotals(day: day, asOf: asOf, scratch: &scratch)
+        }
+    }
+
+    /// The same, with days of a day and longer taken from `memo` (and remembered there): a
+    /// second question over the same days costs their lookups.
+    public func bars(unit: BarUnit, multiplier: Int = 1, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp,
+                     limit: Int = .max, memo: inout DayTotalsMemo) -> [AggregateBar] {
+        guard unit.isDaily, !range.isEmpty, limit > 0 else {
+            return bars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit)
+        }
+        return dailyBars(unit: unit, multiplier: multiplier, in: range, rules: rules, asOf: asOf, limit: limit) { day in
+            memo.totals(of: self, day: day, asOf: asOf)
+        }
     }
 
     // MARK: below a day
@@ -89,13 +103,14 @@ extension SymbolTape {
 
     // MARK: a day and longer
 
-    private func dailyBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?, limit: Int) -> [AggregateBar] {
+    private func dailyBars(unit: BarUnit, multiplier: Int, in range: Range<Timestamp>, rules: BarRules, asOf: Timestamp?, limit: Int,
+                           dayTotals: (Int64) -> WindowTotals) -> [AggregateBar] {
+        precondition(multiplier >= 1, "a multiplier is at least 1")
         let firstDay = NewYorkTime.localDayNumber(of: range.lowerBound)
         let lastDay = NewYorkTime.localDayNumber(of: Timestamp(nanoseconds: range.upperBound.nanoseconds - 1))
         let anchorDay = rules.anchoredAtRangeStart ? firstDay : nil
         var out: [AggregateBar] = []
         var period = Self.period(containing: firstDay, unit: unit, multiplier: multiplier, rules: rules, anchorDay: anchorDay)
-        var scratch: [MarketEvent] = []
         while period.lowerBound <= lastDay, out.count < limit {
             let periodStart = NewYorkTime.startOfDay(CivilDate(dayNumber: period.lowerBound))
             if let asOf, periodStart >= asOf { break }
@@ -104,7 +119,7 @@ extension SymbolTape {
             for day in period {
                 let dayStart = NewYorkTime.startOfDay(CivilDate(dayNumber: day))
                 if let asOf, dayStart >= asOf { break }
-                let bar = dailyTotals(day: day, asOf: asOf, scratch: &scratch)
+                let bar = dayTotals(day)
                 if bar.pricedCount > 0, firstTradingDay == nil { firstTradingDay = day }
                 totals.merge(bar)
             }

@@ -15,7 +15,7 @@ public struct DayTotalsMemo {
     /// Finished days kept at most: about 100 bytes each.
     public let capacity: Int
 
-    public init(capacity: Int = 200_000) { self.capacity = capacity }
+    public init(capacity: Int = 400_000) { self.capacity = capacity }
 
     /// `day`'s totals (a New York day number) as of `asOf`: the whole day when it ended before.
     public mutating func totals(of tape: SymbolTape, day: Int64, asOf: Timestamp) -> WindowTotals {

@@ -99,8 +99,8 @@ struct AlpacaMarketDataRoutes: Sendable {
                     window = q.descending ? window.lowerBound..<min(window.upperBound, position.timestamp + 1)
                                           : max(window.lowerBound, position.timestamp)..<window.upperBound
                 }
-                var bars = window.isEmpty ? [] : tape.bars(unit: timeframe.0, multiplier: timeframe.1, in: window, rules: .alpaca,
-                                                           asOf: reader.now, limit: q.descending ? .max : remaining + 1)
+                var bars = tape.bars(unit: timeframe.0, multiplier: timeframe.1, in: window, rules: .alpaca,
+                                     asOf: reader.now, limit: q.descending ? .max : remaining + 1, memo: &reader.memo)
                 if q.descending { bars.reverse() }
                 if bars.count > remaining {
                     next = ListingPosition(timestamp: bars[remaining].start, skip: 0)

@@ -58,7 +58,7 @@ struct PolygonAggregateRoutes: Sendable {
             // Ascending pages stop after the row that says another page exists; descending ones
             // need the range's end, so they build it whole.
             bars = tape.bars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
-                             limit: q.descending ? .max : q.limit + 1)
+                             limit: q.descending ? .max : q.limit + 1, memo: &reader.memo)
         }
         var nextURL: String?
         if bars.count > q.limit {

@@ -16,11 +16,14 @@ extension Response {
 /// §2.2). Either way the token alone says where the next page starts.
 enum PageToken {
     static func encode(_ fields: [(String, String)], url: Bool) -> String {
-        let text = fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        // Values are percent-encoded, so one holding `&` or `=` (a ticker list) reads back whole.
+        let text = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: valueCharacters) ?? "")" }.joined(separator: "&")
         let b64 = Data(text.utf8).base64EncodedString()
         guard url else { return b64 }
         return String(b64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").prefix { $0 != "=" })
     }
+
+    private static let valueCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~:+,"))
 
     /// The fields of a token, or `nil` if it is not one of ours.
     static func decode(_ token: String) -> [String: String]? {
@@ -30,7 +33,8 @@ enum PageToken {
         var out: [String: String] = [:]
         for pair in text.split(separator: "&") {
             guard let eq = pair.firstIndex(of: "=") else { return nil }
-            out[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            guard let value = String(pair[pair.index(after: eq)...]).removingPercentEncoding else { return nil }
+            out[String(pair[..<eq])] = value
         }
         return out
     }
@@ -43,8 +47,20 @@ extension Request {
         "http://" + (head.authority ?? "127.0.0.1")
     }
 
-    /// A query parameter, `nil` when absent.
+    /// A query parameter as a form decodes it (`+` is a space, then percent-escapes), as the
+    /// vendors' servers read what the clients send; `nil` when absent. The first one counts.
     func query(_ name: String) -> String? {
-        uri.queryParameters[name[...]].map(String.init)
+        guard let raw = uri.query else { return nil }
+        for pair in raw.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard formDecode(parts[0]) == name else { continue }
+            return parts.count > 1 ? formDecode(parts[1]) : ""
+        }
+        return nil
+    }
+
+    private func formDecode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 }
