@@ -98,4 +98,24 @@ struct HistoryQueryTests {
         #expect(monday.previousDay?.start == NewYorkTime.startOfDay(CivilDate(year: 2026, month: 11, day: 20)))
         #expect(monday.today == nil && monday.sessionBeforePrevious?.start == NewYorkTime.startOfDay(CivilDate(year: 2026, month: 11, day: 19)))
     }
+
+    @Test("the last bars of a range, read backwards, are the last of the whole range's bars",
+          arguments: [(BarUnit.minute, 1), (.minute, 7), (.hour, 2), (.day, 1), (.day, 3), (.week, 1), (.month, 1)])
+    func lastBars(unit: BarUnit, multiplier: Int) {
+        let t = tape("PNNY")
+        var memo = DayTotalsMemo()
+        let now = Fixture.instant("2026-11-24T12:00:30-05:00")
+        let lower = unit.isDaily ? Fixture.instant("2026-06-03T00:00:00-04:00") : Fixture.instant("2026-11-20T09:31:00-05:00")
+        for rules in [BarRules.polygon, .alpaca] {
+            for upper in [now, Fixture.instant("2026-12-31T00:00:00-05:00")] {
+                let whole = t.bars(unit: unit, multiplier: multiplier, in: lower..<upper, rules: rules, asOf: now)
+                #expect(whole.count >= 5)
+                for count in [1, 5, whole.count - 1, whole.count + 3] where count >= 1 {
+                    let last = t.lastBars(unit: unit, multiplier: multiplier, in: lower..<upper, rules: rules, asOf: now, count: count, memo: &memo)
+                    #expect(last.bars == Array(whole.suffix(count)), "\(rules) \(count) of \(whole.count)")
+                    #expect(last.more == (whole.count > count))
+                }
+            }
+        }
+    }
 }

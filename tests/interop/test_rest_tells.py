@@ -80,3 +80,19 @@ def test_alpaca_snapshots_have_symbols_only_at_the_top_level_and_tokens_are_padd
     after = get(f"{base}/v2/stocks/trades?symbols=AAPL&start=2026-11-24T15:00:00Z&limit=3&page_token={urllib.parse.quote(token)}", ALPACA)
     assert after["trades"]["AAPL"][0]["t"] >= page["trades"]["AAPL"][-1]["t"]
     assert after["trades"]["AAPL"][0]["i"] not in [t["i"] for t in page["trades"]["AAPL"]]
+
+
+def test_alpaca_pages_in_either_order_hold_the_same_bars(base):
+    def pages(sort):
+        url = f"{base}/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2026-10-01&limit=7&sort={sort}"
+        rows, token = [], None
+        while True:
+            page = get(url + (f"&page_token={urllib.parse.quote(token)}" if token else ""), ALPACA)
+            rows += [(symbol, bar["t"], bar["c"]) for symbol, bars in page["bars"].items() for bar in bars]
+            token = page["next_page_token"]
+            if token is None:
+                return rows
+
+    ascending, descending = pages("asc"), pages("desc")
+    assert len(ascending) == 2 * 39  # October 1 to November 24: 39 sessions each
+    assert descending == [r for symbol in ("AAPL", "MSFT") for r in reversed([r for r in ascending if r[0] == symbol])]

@@ -99,12 +99,20 @@ struct AlpacaMarketDataRoutes: Sendable {
                     window = q.descending ? window.lowerBound..<min(window.upperBound, position.timestamp + 1)
                                           : max(window.lowerBound, position.timestamp)..<window.upperBound
                 }
-                var bars = tape.bars(unit: timeframe.0, multiplier: timeframe.1, in: window, rules: .alpaca,
-                                     asOf: reader.now, limit: q.descending ? .max : remaining + 1, memo: &reader.memo)
-                if q.descending { bars.reverse() }
-                if bars.count > remaining {
-                    next = ListingPosition(timestamp: bars[remaining].start, skip: 0)
-                    bars.removeLast(bars.count - remaining)
+                var bars: [AggregateBar]
+                if q.descending {
+                    // The newest bars, read backwards; the next page ends before the oldest of them.
+                    let last = window.isEmpty ? (bars: [], more: false) : tape.lastBars(unit: timeframe.0, multiplier: timeframe.1, in: window, rules: .alpaca,
+                                                                            asOf: reader.now, count: remaining, memo: &reader.memo)
+                    bars = last.bars.reversed()
+                    if last.more, let oldest = last.bars.first { next = ListingPosition(timestamp: oldest.start + -1, skip: 0) }
+                } else {
+                    bars = tape.bars(unit: timeframe.0, multiplier: timeframe.1, in: window, rules: .alpaca,
+                                     asOf: reader.now, limit: remaining + 1, memo: &reader.memo)
+                    if bars.count > remaining {
+                        next = ListingPosition(timestamp: bars[remaining].start, skip: 0)
+                        bars.removeLast(bars.count - remaining)
+                    }
                 }
                 rows = bars.map { bar in { AlpacaRESTRows.bar(bar, into: &$0) } }
             case .trades:

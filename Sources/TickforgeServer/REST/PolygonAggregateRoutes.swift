@@ -53,28 +53,33 @@ struct PolygonAggregateRoutes: Sendable {
     static func aggregates(_ q: AggregateQuery, origin: String, reader: inout MarketHistory.Reader) -> JSONBody {
         var bars: [AggregateBar] = []
         var ticker = q.ticker
+        var more = false
         if let tape = reader.tape(q.ticker) {
             ticker = tape.profile.ticker
-            // Ascending pages stop after the row that says another page exists; descending ones
-            // need the range's end, so they build it whole.
-            bars = tape.bars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
-                             limit: q.descending ? .max : q.limit + 1, memo: &reader.memo)
+            if q.descending {
+                // The newest bars, read backwards: a page costs its bars, not the range's.
+                (bars, more) = tape.lastBars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
+                                             count: q.limit, memo: &reader.memo)
+            } else {
+                // One bar past the page says whether another page exists.
+                bars = tape.bars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
+                                 limit: q.limit + 1, memo: &reader.memo)
+                more = bars.count > q.limit
+            }
         }
         var nextURL: String?
-        if bars.count > q.limit {
-            // The next page is the same request with `from` (or, descending, `to`) moved to the
-            // next bar, and the options in the cursor (notes §1.3; client-python#888 for desc).
+        if more, let first = bars.first {
+            // The next page is the same request with `from` (or, descending, `to`) moved past this
+            // page, and the options in the cursor (notes §1.3; client-python#888 for desc).
             let cursor = PageToken.encode([("adjusted", String(q.adjusted)), ("limit", String(q.limit)),
                                            ("sort", q.descending ? "desc" : "asc")], url: true)
             let path = "/v2/aggs/ticker/\(ticker)/range/\(q.multiplier)/\(q.unit.rawValue)/"
             if q.descending {
-                let next = bars[bars.count - q.limit - 1].start.milliseconds
-                bars.removeFirst(bars.count - q.limit)
-                nextURL = origin + path + "\(q.fromText)/\(next)?cursor=\(cursor)"
+                // `to` snaps to the end of its unit: one millisecond before this page's oldest bar.
+                nextURL = origin + path + "\(q.fromText)/\(first.start.milliseconds - 1)?cursor=\(cursor)"
             } else {
-                let next = bars[q.limit].start.milliseconds
+                nextURL = origin + path + "\(bars[q.limit].start.milliseconds)/\(q.toText)?cursor=\(cursor)"
                 bars.removeLast(bars.count - q.limit)
-                nextURL = origin + path + "\(next)/\(q.toText)?cursor=\(cursor)"
             }
         }
         if q.descending { bars.reverse() }
