@@ -16,7 +16,7 @@ extension SymbolTape {
             // Nothing after the clock: start from the day it is in.
             var upperDay = min(NewYorkTime.localDayNumber(of: Timestamp(nanoseconds: range.upperBound.nanoseconds - 1)),
                                NewYorkTime.localDayNumber(of: asOf)) + 1
-            var span = Int64(count + 1) * 2 * (unit == .day ? m : 7 * m)
+            var span = min(Int64(count + 1) * 2 * (unit == .day ? m : 7 * m), 1 << 40)
             while upperDay > firstDay, found.count <= count {
                 // A span's first day is a period's first day (or the range's), so periods stay whole.
                 var lowerDay = max(firstDay, upperDay - span)
@@ -27,13 +27,15 @@ extension SymbolTape {
                 let upper = min(range.upperBound, NewYorkTime.startOfDay(CivilDate(dayNumber: upperDay)))
                 found = bars(unit: unit, multiplier: multiplier, in: lower..<upper, rules: rules, asOf: asOf, memo: &memo) + found
                 upperDay = lowerDay
-                span *= 2
+                span = min(span * 2, 1 << 40)
             }
         } else {
             let length = m * (unit == .second ? Timestamp.nanosPerSecond : (unit == .minute ? Timestamp.nanosPerMinute : Timestamp.nanosPerHour))
             let anchor = rules.anchoredAtRangeStart ? range.lowerBound.nanoseconds : 0
             var upper = min(range.upperBound.nanoseconds, asOf.nanoseconds + 1)
-            var span = Int64(count + 1) * 2 * length
+            // Spans saturate: a multiplier of a million hours is a bar longer than the epoch.
+            let first = Int64(count + 1).multipliedReportingOverflow(by: 2 * length)
+            var span = first.overflow ? Int64.max / 4 : min(first.partialValue, Int64.max / 4)
             while upper > range.lowerBound.nanoseconds, found.count <= count {
                 let candidate = max(range.lowerBound.nanoseconds, upper - span)
                 let lower = max(range.lowerBound.nanoseconds, anchor + (candidate - anchor).floorDivided(by: length) * length)

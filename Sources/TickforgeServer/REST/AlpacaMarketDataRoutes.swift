@@ -46,6 +46,10 @@ struct AlpacaMarketDataRoutes: Sendable {
         case .success(let q): query = q
         case .failure(let f): return Self.error(f)
         }
+        if kind == .bars, timeframe.0.isDaily, query.window.upperBound - query.window.lowerBound > AggregateQuery.maxDailyRange {
+            // Each day is the sum of its minutes: see AggregateQuery.
+            return Self.error(.invalid("Tickforge serves at most 20 years of daily and longer bars per request; ask for a shorter range"))
+        }
         return try await history.read { [timeframe] reader in
             let page = Self.page(kind, query, timeframe: timeframe, reader: &reader)
             var b = JSONBody(reservingCapacity: 128 + page.rowCount * 160)

@@ -193,6 +193,7 @@ struct AggregateQuery: Sendable {
     var limit: Int
 
     static let maxSecondRange: Int64 = 31 * Timestamp.nanosPerDay
+    static let maxDailyRange: Int64 = 7_306 * Timestamp.nanosPerDay
 
     static func parse(request: Request, parameters: Parameters) -> Result<AggregateQuery, Failure> {
         let ticker = Universe.normalize(parameters.get("ticker") ?? "")
@@ -242,6 +243,17 @@ struct AggregateQuery: Sendable {
             let upper: Timestamp
             if case .date = to { upper = to.end() } else { upper = snap(to.start) + length }
             range = snap(from.start)..<upper
+        }
+        // A bar of a day and longer is the sum of its days' minutes: bars are kept to ten years and
+        // ranges to twenty, so one request cannot keep the history thread for minutes.
+        if unit.isDaily {
+            let maxMultiplier = ["day": 3_660, "week": 520, "month": 120, "quarter": 40, "year": 10][unit.rawValue] ?? 1
+            guard multiplier <= maxMultiplier else {
+                return .failure(Failure(text: "A \(unit.rawValue) multiplier is at most \(maxMultiplier) on Tickforge (bars of ten years)"))
+            }
+            guard range.upperBound - range.lowerBound <= Self.maxDailyRange else {
+                return .failure(Failure(text: "Tickforge serves at most 20 years of daily and longer bars per request; ask for a shorter range"))
+            }
         }
         // Second bars are cut from trades, so their cost is the range's trades: a range is kept
         // to what a client pages through (Tickforge's limit, not the vendor's).
