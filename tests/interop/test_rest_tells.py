@@ -43,6 +43,25 @@ def test_polygon_pages_end_without_next_url_and_follow_with_an_appended_api_key(
     assert len(seen) == 16 and seen == sorted(set(seen))  # 04:00 to 20:00, once each
     assert all(isinstance(t, int) for t in seen)
 
+    # `limit` counts the minutes behind the bars (notes §2.3): 50 minutes are ten 5-minute bars.
+    five = get(f"{base}/v2/aggs/ticker/AAPL/range/5/minute/2026-11-23/2026-11-23?limit=50")
+    assert (five["resultsCount"], five["queryCount"]) == (10, 50) and "next_url" in five
+    whole = get(f"{base}/v2/aggs/ticker/AAPL/range/5/minute/2026-11-23/2026-11-23?limit=50000")["results"]
+    paged, page = [], five
+    while True:
+        paged += page["results"]
+        if "next_url" not in page:
+            break
+        page = get(page["next_url"])
+    assert paged == whole and len(whole) == 192  # 04:00 to 20:00
+    page, backwards = get(f"{base}/v2/aggs/ticker/AAPL/range/5/minute/2026-11-23/2026-11-23?limit=50&sort=desc"), []
+    while True:
+        backwards += page["results"]
+        if "next_url" not in page:
+            break
+        page = get(page["next_url"])
+    assert backwards == whole[::-1]
+
     empty = get(f"{base}/v2/aggs/ticker/AAPL/range/1/day/2026-11-22/2026-11-22")
     assert "results" not in empty and empty["resultsCount"] == 0 and empty["status"] == "OK" and len(empty["request_id"]) == 32
 

@@ -39,11 +39,15 @@ public struct AggregateBar: Sendable, Equatable {
     /// The end of its window (exclusive).
     public var end: Timestamp
     public var totals: WindowTotals
+    /// The bars it was built from that have prices: minutes below a day (a second bar counts as
+    /// one), days from a day up. Polygon's `limit` and `queryCount` count these.
+    public var baseCount: Int64
 
-    public init(start: Timestamp, end: Timestamp, totals: WindowTotals) {
+    public init(start: Timestamp, end: Timestamp, totals: WindowTotals, baseCount: Int64 = 1) {
         self.start = start
         self.end = end
         self.totals = totals
+        self.baseCount = baseCount
     }
 
     public var open: Price { totals.open }

@@ -56,22 +56,27 @@ extension SymbolTape {
             let end = start + length
             let stop = min(end, cutoff)
             var totals = WindowTotals()
+            var minuteBars: Int64 = 0
             if unit == .second {
                 addTrades(from: start, to: stop, into: &totals, scratch: &scratch)
+                minuteBars = 1
             } else {
                 var M = start.floorDivided(by: Timestamp.nanosPerMinute)
                 while M * Timestamp.nanosPerMinute < stop {
                     if (M + 1) * Timestamp.nanosPerMinute <= stop {
                         let s = summary(M)
                         if s.tradeCount > 0 { totals.merge(s.barTotals) }
+                        if s.hasPrices { minuteBars += 1 }
                     } else {
+                        let before = totals.pricedCount
                         addTrades(from: M * Timestamp.nanosPerMinute, to: stop, into: &totals, scratch: &scratch)
+                        if totals.pricedCount > before { minuteBars += 1 }
                     }
                     M += 1
                 }
             }
             if totals.pricedCount > 0 {
-                out.append(AggregateBar(start: Timestamp(nanoseconds: start), end: Timestamp(nanoseconds: end), totals: totals))
+                out.append(AggregateBar(start: Timestamp(nanoseconds: start), end: Timestamp(nanoseconds: end), totals: totals, baseCount: minuteBars))
             }
             bucket += 1
         }
@@ -116,11 +121,15 @@ extension SymbolTape {
             if let asOf, periodStart >= asOf { break }
             var totals = WindowTotals()
             var firstTradingDay: Int64?
+            var dailyBars: Int64 = 0
             for day in period {
                 let dayStart = NewYorkTime.startOfDay(CivilDate(dayNumber: day))
                 if let asOf, dayStart >= asOf { break }
                 let bar = dayTotals(day)
-                if bar.pricedCount > 0, firstTradingDay == nil { firstTradingDay = day }
+                if bar.pricedCount > 0 {
+                    if firstTradingDay == nil { firstTradingDay = day }
+                    dailyBars += 1
+                }
                 totals.merge(bar)
             }
             // Polygon snaps `from` to its period's start, so every period that overlaps the range
@@ -128,7 +137,8 @@ extension SymbolTape {
             let stampDay = rules.stampsAtFirstTradingDay && unit > .day ? (firstTradingDay ?? period.lowerBound) : period.lowerBound
             let stamp = NewYorkTime.startOfDay(CivilDate(dayNumber: stampDay))
             if totals.pricedCount > 0, rules.anchoredAtRangeStart || range.contains(stamp) {
-                out.append(AggregateBar(start: stamp, end: NewYorkTime.startOfDay(CivilDate(dayNumber: period.upperBound)), totals: totals))
+                out.append(AggregateBar(start: stamp, end: NewYorkTime.startOfDay(CivilDate(dayNumber: period.upperBound)), totals: totals,
+                                        baseCount: dailyBars))
             }
             period = Self.period(containing: period.upperBound, unit: unit, multiplier: multiplier, rules: rules, anchorDay: anchorDay)
         }

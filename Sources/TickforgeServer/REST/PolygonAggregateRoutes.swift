@@ -56,19 +56,25 @@ struct PolygonAggregateRoutes: Sendable {
         var more = false
         if let tape = reader.tape(q.ticker) {
             ticker = tape.profile.ticker
+            // `limit` counts the base bars behind the bars (minutes, or days from a day up), so
+            // a page holds at most `limit` bars: those are fetched, then cut where the base runs out.
             if q.descending {
                 // The newest bars, read backwards: a page costs its bars, not the range's.
                 (bars, more) = tape.lastBars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
                                              count: q.limit, memo: &reader.memo)
+                let kept = Self.withinBase(bars.reversed(), limit: q.limit)
+                more = more || kept < bars.count
+                bars.removeFirst(bars.count - kept)
             } else {
-                // One bar past the page says whether another page exists.
                 bars = tape.bars(unit: q.unit, multiplier: q.multiplier, in: q.range, rules: .polygon, asOf: reader.now,
                                  limit: q.limit + 1, memo: &reader.memo)
-                more = bars.count > q.limit
+                let kept = Self.withinBase(bars, limit: q.limit)
+                more = kept < bars.count
+                bars.removeLast(bars.count - kept)
             }
         }
         var nextURL: String?
-        if more, let first = bars.first {
+        if more, let first = bars.first, let last = bars.last {
             // The next page is the same request with `from` (or, descending, `to`) moved past this
             // page, and the options in the cursor (notes §1.3; client-python#888 for desc).
             let cursor = PageToken.encode([("adjusted", String(q.adjusted)), ("limit", String(q.limit)),
@@ -78,15 +84,15 @@ struct PolygonAggregateRoutes: Sendable {
                 // `to` snaps to the end of its unit: one millisecond before this page's oldest bar.
                 nextURL = origin + path + "\(q.fromText)/\(first.start.milliseconds - 1)?cursor=\(cursor)"
             } else {
-                nextURL = origin + path + "\(bars[q.limit].start.milliseconds)/\(q.toText)?cursor=\(cursor)"
-                bars.removeLast(bars.count - q.limit)
+                nextURL = origin + path + "\(last.end.milliseconds)/\(q.toText)?cursor=\(cursor)"
             }
         }
         if q.descending { bars.reverse() }
+        let baseCount = bars.reduce(0) { $0 + $1.baseCount }
         var b = JSONBody(reservingCapacity: 128 + bars.count * 110)
         b.beginObject()
         b.key("ticker"); b.string(ticker)
-        b.key("queryCount"); b.int(bars.count)
+        b.key("queryCount"); b.int(baseCount)
         b.key("resultsCount"); b.int(bars.count)
         b.key("adjusted"); b.bool(q.adjusted)
         if !bars.isEmpty {
@@ -100,6 +106,18 @@ struct PolygonAggregateRoutes: Sendable {
         if let nextURL { b.key("next_url"); b.string(nextURL) }
         b.endObject()
         return b
+    }
+
+    /// How many of `bars` (in page order) fit in `limit` base bars; at least one, so a page always
+    /// moves on.
+    static func withinBase(_ bars: some Sequence<AggregateBar>, limit: Int) -> Int {
+        var used: Int64 = 0, kept = 0
+        for bar in bars {
+            used += bar.baseCount
+            if used > Int64(limit), kept > 0 { break }
+            kept += 1
+        }
+        return kept
     }
 
     /// The last session before today, stamped at its 16:00 close (notes §2.4).
