@@ -19,6 +19,7 @@ from massive.websocket import WebSocketClient
 from massive.websocket.models import EquityAgg, EquityTrade
 
 from conftest import stop_alpaca, stop_polygon, wait_until
+from test_polygon_clients import collect
 from test_scenarios import ctl
 
 TIMEOUT_S = 120
@@ -32,21 +33,9 @@ def market_time(server) -> int:
     return int(dt.datetime.fromisoformat(state["marketTime"]).timestamp() * 1e9)
 
 
-async def stream_polygon(server, subscriptions, until):
+def stream_polygon(server, subscriptions, until):
     client = WebSocketClient(api_key="k", feed=server.feed, market="stocks", secure=False, subscriptions=subscriptions)
-    received, done = [], asyncio.Event()
-
-    async def handler(msgs):
-        received.extend(msgs)
-        if until(received):
-            done.set()
-
-    task = asyncio.create_task(client.connect(handler))
-    try:
-        await asyncio.wait_for(done.wait(), TIMEOUT_S)
-    finally:
-        await stop_polygon(client, task)
-    return received
+    return collect(client, until, TIMEOUT_S)
 
 
 def test_streamed_minute_bars_equal_the_rest_bars_of_both_vendors(serve):

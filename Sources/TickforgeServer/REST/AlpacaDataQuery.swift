@@ -69,6 +69,12 @@ struct AlpacaDataQuery: Sendable {
         return .success(query)
     }
 
+    /// The symbols of a latest or snapshot request, whose `feed` may also be `delayed_sip` or `overnight`.
+    static func parseLatest(_ request: Request, single: String?) -> Result<[String], Failure> {
+        if let feed = request.query("feed"), !latestFeeds.contains(feed) { return .failure(.invalid("invalid feed: \(feed.prefix(40))")) }
+        return parseSymbols(request, single: single)
+    }
+
     /// `symbols` (comma-separated, required) or the path's one symbol; upper-cased, each once, sorted.
     static func parseSymbols(_ request: Request, single: String?) -> Result<[String], Failure> {
         let raw = single.map { [$0] } ?? (request.query("symbols") ?? "").split(separator: ",").map(String.init)

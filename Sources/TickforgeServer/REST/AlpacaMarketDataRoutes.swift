@@ -142,11 +142,8 @@ struct AlpacaMarketDataRoutes: Sendable {
 
     private func latest(_ kind: Kind, _ request: Request, single: String?) async throws -> Response {
         if let refusal = auth.refusal(request) { return refusal }
-        if let feed = request.query("feed"), !AlpacaDataQuery.latestFeeds.contains(feed) {
-            return Self.error(.invalid("invalid feed: \(feed.prefix(40))"))
-        }
         let symbols: [String]
-        switch AlpacaDataQuery.parseSymbols(request, single: single) {
+        switch AlpacaDataQuery.parseLatest(request, single: single) {
         case .success(let s): symbols = s
         case .failure(let f): return Self.error(f)
         }
@@ -182,11 +179,8 @@ struct AlpacaMarketDataRoutes: Sendable {
 
     private func snapshots(_ request: Request, single: String?) async throws -> Response {
         if let refusal = auth.refusal(request) { return refusal }
-        if let feed = request.query("feed"), !AlpacaDataQuery.latestFeeds.contains(feed) {
-            return Self.error(.invalid("invalid feed: \(feed.prefix(40))"))
-        }
         let symbols: [String]
-        switch AlpacaDataQuery.parseSymbols(request, single: single) {
+        switch AlpacaDataQuery.parseLatest(request, single: single) {
         case .success(let s): symbols = s
         case .failure(let f): return Self.error(f)
         }

@@ -17,21 +17,17 @@ struct PolygonTickRoutes: Sendable {
 
     func register(on router: Router<ServerRequestContext>) {
         router.get("/v2/last/trade/:ticker") { request, context in
-            if let refusal = auth.refusal(request) { return refusal }
-            let ticker = context.parameters.get("ticker") ?? ""
-            return try await history.read { reader in
-                guard let tape = reader.tape(ticker) else { return PolygonRESTError.notFound("Ticker not found.") }
-                guard let trade = tape.lastTrade(atOrBefore: reader.now) else { return PolygonRESTError.notFound("No trades found for \(tape.profile.ticker).") }
-                return Response.json(200, Self.envelope { PolygonRESTRows.lastTrade(trade, ticker: tape.profile.ticker, into: &$0) })
+            try await last(request, context, what: "trades") { tape, now, b in
+                guard let trade = tape.lastTrade(atOrBefore: now) else { return false }
+                PolygonRESTRows.lastTrade(trade, ticker: tape.profile.ticker, into: &b)
+                return true
             }
         }
         router.get("/v2/last/nbbo/:ticker") { request, context in
-            if let refusal = auth.refusal(request) { return refusal }
-            let ticker = context.parameters.get("ticker") ?? ""
-            return try await history.read { reader in
-                guard let tape = reader.tape(ticker) else { return PolygonRESTError.notFound("Ticker not found.") }
-                guard let quote = tape.lastQuote(atOrBefore: reader.now) else { return PolygonRESTError.notFound("No quotes found for \(tape.profile.ticker).") }
-                return Response.json(200, Self.envelope { PolygonRESTRows.lastQuote(quote, ticker: tape.profile.ticker, into: &$0) })
+            try await last(request, context, what: "quotes") { tape, now, b in
+                guard let quote = tape.lastQuote(atOrBefore: now) else { return false }
+                PolygonRESTRows.lastQuote(quote, ticker: tape.profile.ticker, into: &b)
+                return true
             }
         }
         router.get("/v3/trades/:ticker") { request, context in
@@ -39,6 +35,23 @@ struct PolygonTickRoutes: Sendable {
         }
         router.get("/v3/quotes/:ticker") { request, context in
             try await listing(request, context, trades: false)
+        }
+    }
+
+    /// `{"results":{…},"status":"OK",…}` with what `write` finds, or 404 when it finds nothing.
+    private func last(_ request: Request, _ context: ServerRequestContext, what: String,
+                      write: @escaping @Sendable (SymbolTape, Timestamp, inout JSONBody) -> Bool) async throws -> Response {
+        if let refusal = auth.refusal(request) { return refusal }
+        let ticker = context.parameters.get("ticker") ?? ""
+        return try await history.read { reader in
+            guard let tape = reader.tape(ticker) else { return PolygonRESTError.notFound("Ticker not found.") }
+            var b = JSONBody()
+            b.beginObject()
+            b.key("results")
+            guard write(tape, reader.now, &b) else { return PolygonRESTError.notFound("No \(what) found for \(tape.profile.ticker).") }
+            PolygonRESTError.finishOK(&b)
+            b.endObject()
+            return Response.json(200, b)
         }
     }
 
@@ -74,15 +87,6 @@ struct PolygonTickRoutes: Sendable {
             b.endObject()
             return Response.json(200, b)
         }
-    }
-
-    static func envelope(_ results: (inout JSONBody) -> Void) -> JSONBody {
-        var b = JSONBody()
-        b.beginObject()
-        b.key("results"); results(&b)
-        PolygonRESTError.finishOK(&b)
-        b.endObject()
-        return b
     }
 }
 
