@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers (build with -c release).",
-        subcommands: [MarketBench.self, FeedBench.self, BarsBench.self, EncodeBench.self, RESTBench.self]
+        subcommands: [MarketBench.self, FeedBench.self, BarsBench.self, EncodeBench.self, RESTBench.self, ReadersBench.self]
     )
 }
 

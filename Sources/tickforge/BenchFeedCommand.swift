@@ -28,11 +28,17 @@ struct FeedBench: AsyncParsableCommand {
     @Option(help: "Target events/s delivered in total; sets the clock speed from the market's own event count.")
     var rate: Double?
 
-    @Option(help: "Seconds measured, after the warm-up.")
-    var seconds = 10.0
+    @Option(help: "Target events/s reached by liquidity at real speed: every symbol trades faster (the seeds' SYNTHETIC_CADENCE_HZ), the clock runs at 1×. Measures from the first second (no warm-up) across two minute boundaries unless told otherwise.")
+    var liquidityRate: Double?
 
-    @Option(help: "Seconds before measuring (connections, first minutes, caches).")
-    var warmup = 3.0
+    @Option(help: "Run the readers in this many processes of their own (0: in this process).")
+    var readerProcesses = 0
+
+    @Option(help: "Seconds measured, after the warm-up. Default: 10, or 125 with --liquidity-rate (two minute boundaries).")
+    var seconds: Double?
+
+    @Option(help: "Seconds before measuring (connections, first minutes, caches). Default: 3, or 0 with --liquidity-rate.")
+    var warmup: Double?
 
     @Option(name: .customLong("flush-interval-ms"), help: "The server's flush cadence.")
     var flushIntervalMs = 5.0
@@ -43,10 +49,21 @@ struct FeedBench: AsyncParsableCommand {
         #if DEBUG
         print("warning: this is a debug build; numbers are meaningless. Use: swift run -c release tickforge bench feed")
         #endif
-        guard clients >= 1, symbols >= clients else { throw CLIError("need at least one client and one symbol per client") }
+        guard clients >= 1, symbols >= clients, readerProcesses >= 0 else { throw CLIError("need at least one client and one symbol per client") }
         let tickers = (0..<symbols).map { "SYN\($0)" }
+        let warmup = self.warmup ?? (liquidityRate == nil ? 3 : 0)
+        let seconds = self.seconds ?? (liquidityRate == nil ? 10 : 125)
         var serverSpeed = speed
-        if let rate {
+        var environment: [String: String] = [:]
+        if let liquidityRate {
+            // Events grow with liquidity; calibrate on the market itself, then check.
+            let trial = 10.0
+            let cadence = trial * liquidityRate / (try marketRate(tickers, liquidity: trial))
+            environment["SYNTHETIC_CADENCE_HZ"] = String(format: "%.4f", cadence)
+            serverSpeed = "1"
+            print(String(format: "liquidity: SYNTHETIC_CADENCE_HZ=%.2f → %.0f trade+quote events/s over %d symbols at 1×",
+                         cadence, try marketRate(tickers, liquidity: cadence), symbols))
+        } else if let rate {
             let perSecond = try marketRate(tickers)
             serverSpeed = String(format: "%.3f", rate / perSecond)
             print(String(format: "market rate at 1×: %.0f trade+quote events/s over %d symbols → --speed %@ for %.0f events/s", perSecond, symbols, serverSpeed, rate))
@@ -54,7 +71,7 @@ struct FeedBench: AsyncParsableCommand {
         let server = try ServerProcess(arguments: [
             "--symbols", tickers.joined(separator: ","), "--universe", "fixed", "--start", Self.start,
             "--speed", serverSpeed, "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ])
+        ], environment: environment)
         defer { server.stop() }
         let url = "ws://127.0.0.1:\(server.port)/stocks"
         let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try server.clockMapping()
@@ -73,7 +90,7 @@ struct FeedBench: AsyncParsableCommand {
             return FeedLoadClient.Plan(url: url, subscribe: topics, windowStart: windowStart, windowEnd: windowEnd, clock: clock)
         }
         let logger = { var l = Logger(label: "tickforge.bench"); l.logLevel = .error; return l }()
-        print("\(clients) reader(s), \(symbols) symbols, speed \(serverSpeed), flush every \(flushIntervalMs) ms; warming up \(warmup) s, measuring \(seconds) s …")
+        print("\(clients) reader(s)\(readerProcesses > 0 ? " in \(readerProcesses) process(es)" : " in this process"), \(symbols) symbols, speed \(serverSpeed), flush every \(flushIntervalMs) ms; warming up \(warmup) s, measuring \(seconds) s …")
         fflushStdout()
 
         // CPU is sampled at the window's edges, from a task that sleeps until each.
@@ -84,20 +101,30 @@ struct FeedBench: AsyncParsableCommand {
             try? await Task.sleep(nanoseconds: UInt64(max(0, windowEnd - SystemTime.monotonicNanoseconds())))
             return (a, ServerProcess.cpuSeconds(pid: pid))
         }
-        let total = try await withThrowingTaskGroup(of: FeedLoadClient.Result.self) { group in
-            for plan in plans { group.addTask { try await FeedLoadClient.run(plan, logger: logger) } }
-            var total = FeedLoadClient.Result()
-            for try await r in group { total.merge(r) }
-            return total
+        let total: FeedLoadClient.Result
+        if readerProcesses > 0 {
+            total = try await ReadersBench.runInChildren(plans.map(\.subscribe), processes: readerProcesses, url: url,
+                                                         windowStart: windowStart, windowEnd: windowEnd, clock: clock)
+        } else {
+            total = try await withThrowingTaskGroup(of: FeedLoadClient.Result.self) { group in
+                for plan in plans { group.addTask { try await FeedLoadClient.run(plan, logger: logger) } }
+                var total = FeedLoadClient.Result()
+                for try await r in group { total.merge(r) }
+                return total
+            }
         }
         let (cpuStart, cpuEnd) = await cpu.value
-        report(total, serverCPU: cpuEnd - cpuStart, latency: clock != nil)
+        report(total, seconds: seconds, serverCPU: cpuEnd - cpuStart, latency: clock != nil)
     }
 
-    /// Trade and quote events per market second over the first three minutes from the start.
-    private func marketRate(_ tickers: [String]) throws -> Double {
+    /// Trade and quote events per market second over the first three minutes from the start,
+    /// with every symbol's liquidity set to `liquidity` if given (as SYNTHETIC_CADENCE_HZ does).
+    private func marketRate(_ tickers: [String], liquidity: Double? = nil) throws -> Double {
         let seed = MarketConfiguration.standard().seed
-        let market = Market(configuration: MarketConfiguration(seed: seed, universe: try Universe(seed: seed, symbols: tickers, isOpen: false)))
+        var overrides: [String: ProfileOverride] = [:]
+        if let liquidity { for t in tickers { overrides[t] = ProfileOverride(liquidity: liquidity) } }
+        let universe = try Universe(seed: seed, symbols: tickers, isOpen: false, overrides: overrides)
+        let market = Market(configuration: MarketConfiguration(seed: seed, universe: universe))
         guard let from = RFC3339.parse(Self.start) else { throw CLIError("bad start") }
         let ids = tickers.compactMap { market.symbolID(for: $0) }
         let window = from..<(from + 3 * Timestamp.nanosPerMinute)
@@ -105,15 +132,16 @@ struct FeedBench: AsyncParsableCommand {
         return Double(events) / 180
     }
 
-    private func report(_ r: FeedLoadClient.Result, serverCPU: Double, latency: Bool) {
+    private func report(_ r: FeedLoadClient.Result, seconds: Double, serverCPU: Double, latency: Bool) {
         let rate = Double(r.events) / seconds
         print(String(format: "delivered: %.0f events/s (%.1f MB/s, %.0f frames/s, %.0f events per frame)",
                      rate, Double(r.bytes) / seconds / 1e6, Double(r.frames) / seconds, Double(r.events) / Double(max(r.frames, 1))))
         print(String(format: "server CPU: %.1f%% of a core, %.3f µs per delivered event", serverCPU / seconds * 100, serverCPU / Double(max(r.events, 1)) * 1e6))
         if latency {
             let l = r.latency
-            print(String(format: "latency event time → receipt (%llu events): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
-                         l.samples, l.percentile(0.5) / 1000, l.percentile(0.9) / 1000, l.percentile(0.99) / 1000, l.maxMicroseconds / 1000))
+            print(String(format: "latency event time → receipt (%llu events): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p999 %.2f ms, max %.2f ms",
+                         l.samples, l.percentile(0.5) / 1000, l.percentile(0.9) / 1000, l.percentile(0.99) / 1000,
+                         l.percentile(0.999) / 1000, l.maxMicroseconds / 1000))
             print("  (event times are whole milliseconds of market time, so each figure may overstate by up to 1 market ms)")
         }
         if r.endedEarly { print("warning: the server ended at least one session before the window closed") }

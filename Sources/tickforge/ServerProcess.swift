@@ -11,9 +11,11 @@ final class ServerProcess {
     /// banner's port line.
     /// - Parameter executable: another `tickforge` binary to serve (a before/after comparison);
     ///   `nil` runs this one.
-    init(arguments: [String], executable: String? = nil) throws {
+    /// - Parameter environment: variables added to this process's own for the child.
+    init(arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["serve", "--port", "0"] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdout = Pipe()
         process.standardOutput = stdout
         // One log line per connection; a benchmark's output should be its numbers.

@@ -37,6 +37,25 @@ public struct LatencyHistogram: Sendable {
         }
         return maxMicroseconds
     }
+
+    /// The histogram as one line of text (`samples;max;bucket:count,…`, empty buckets left out),
+    /// so readers in other processes can hand theirs back whole and be merged exactly.
+    public var encoded: String {
+        let buckets = counts.enumerated().filter { $0.element > 0 }.map { "\($0.offset):\($0.element)" }.joined(separator: ",")
+        return "\(samples);\(maxMicroseconds);\(buckets)"
+    }
+
+    public init?(encoded text: String) {
+        let parts = text.split(separator: ";", omittingEmptySubsequences: false)
+        guard parts.count == 3, let n = UInt64(parts[0]), let m = Double(parts[1]) else { return nil }
+        samples = n
+        maxMicroseconds = m
+        for pair in parts[2].split(separator: ",") {
+            let kv = pair.split(separator: ":")
+            guard kv.count == 2, let i = Int(kv[0]), let c = UInt64(kv[1]), counts.indices.contains(i) else { return nil }
+            counts[i] = c
+        }
+    }
 }
 
 #if canImport(Glibc)
