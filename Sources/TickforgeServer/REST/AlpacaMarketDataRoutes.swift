@@ -10,7 +10,12 @@ struct AlpacaMarketDataRoutes: Sendable {
     let history: MarketHistory
     let auth: AlpacaRESTAuth
 
-    enum Kind: String, Sendable { case bars, trades, quotes }
+    /// What a route serves; its raw value is the response's key (`bars`), as in the path.
+    enum Kind: String, Sendable {
+        case bars, trades, quotes
+        /// The single-symbol latest form's key: `bar`, `trade`, `quote`.
+        var singular: String { String(rawValue.dropLast()) }
+    }
 
     func register(on router: Router<ServerRequestContext>) {
         for kind in [Kind.bars, .trades, .quotes] {
@@ -54,7 +59,7 @@ struct AlpacaMarketDataRoutes: Sendable {
             let page = Self.page(kind, query, timeframe: timeframe, reader: &reader)
             var b = JSONBody(reservingCapacity: 128 + page.rowCount * 160)
             b.beginObject()
-            b.key(kind == .bars ? "bars" : (kind == .trades ? "trades" : "quotes"))
+            b.key(kind.rawValue)
             if let single = single.map(Universe.normalize) {
                 // The single-symbol form: an array, or `null` when empty (notes §3.2).
                 let rows = page.rows.first?.1 ?? []
@@ -162,13 +167,13 @@ struct AlpacaMarketDataRoutes: Sendable {
             if let single = single.map(Universe.normalize) {
                 // `{"symbol":…,"trade":{…}}` (the legacy SDK's single forms).
                 guard let (_, write) = found.first else {
-                    return AlpacaRESTAuth.error(404, 40410000, "no \(kind == .bars ? "bar" : (kind == .trades ? "trade" : "quote")) found for \(single.prefix(40))")
+                    return AlpacaRESTAuth.error(404, 40410000, "no \(kind.singular) found for \(single.prefix(40))")
                 }
                 b.key("symbol"); b.string(single)
-                b.key(kind == .bars ? "bar" : (kind == .trades ? "trade" : "quote")); write(&b)
+                b.key(kind.singular); write(&b)
             } else {
                 // Values are objects, not arrays; symbols with nothing are left out (notes §3.4).
-                b.key(kind == .bars ? "bars" : (kind == .trades ? "trades" : "quotes")); b.beginObject()
+                b.key(kind.rawValue); b.beginObject()
                 for (symbol, write) in found { b.key(symbol); write(&b) }
                 b.endObject()
             }
