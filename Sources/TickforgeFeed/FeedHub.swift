@@ -39,6 +39,9 @@ public actor FeedHub {
 
     public let options: Options
     private let market: Market
+    /// Where tickers outside the synthetic universe come from, if anywhere (a proxy's upstream).
+    private let live: LiveFeed?
+    private var liveState = LiveRouting()
     private var engine: ReleaseEngine
     private var index: SubscriptionIndex
     private var subscribers: [SubscriberID: Subscriber] = [:]
@@ -52,7 +55,11 @@ public actor FeedHub {
     ///   - market: handed over to the hub, which becomes its only user.
     ///   - encoders: one per dialect; a subscriber names its dialect by index.
     ///   - start: the market time the hub starts at.
-    public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options()) {
+    ///   - live: a source for tickers outside a fixed universe; its symbol table's ids must start at
+    ///     or above `options.maxSymbols`, where no tape id reaches.
+    public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options(), live: LiveFeed? = nil) {
+        precondition(live.map { Int($0.symbols.base) >= options.maxSymbols } ?? true, "live ids must start above every tape id")
+        self.live = live
         let factory = MinuteFactory(configuration: market.configuration, timeline: market.timeline, mode: options.preparation == .inline ? .inline : .background)
         let universe = market.universe.symbols.compactMap { market.symbolID(for: $0) }
         var engine = ReleaseEngine(encoders: encoders, maxFrameBytes: options.maxFrameBytes, barDelay: options.barDelayNanoseconds, factory: factory)
@@ -125,8 +132,9 @@ public actor FeedHub {
 
     public func unsubscribe(_ subscriber: SubscriberID, _ topics: [(kind: EventKinds, ticker: String)]) {
         for t in topics {
-            // Never create a tape just to unsubscribe from it.
-            guard t.ticker == "*" || market.hasSymbol(t.ticker), let topic = topic(kind: t.kind, ticker: t.ticker) else { continue }
+            // Never create a tape, nor a live id, just to unsubscribe from it.
+            let known = t.ticker == "*" || market.hasSymbol(t.ticker) || live?.symbols.existingID(for: Universe.normalize(t.ticker)) != nil
+            guard known, let topic = topic(kind: t.kind, ticker: t.ticker) else { continue }
             index.remove(topic, for: subscriber)
         }
         refreshActive()
@@ -134,6 +142,11 @@ public actor FeedHub {
 
     private func topic(kind: EventKinds, ticker: String) -> Topic? {
         if ticker == "*" { return Topic(kind: kind, symbol: nil) }
+        if let live, !market.universe.contains(ticker) {
+            guard let id = live.symbols.id(for: Universe.normalize(ticker)) else { return nil }
+            registerLive(through: id)
+            return Topic(kind: kind, symbol: id)
+        }
         let known = market.symbolCount
         // In an open universe every new ticker gets a tape; a cap keeps clients that subscribe to
         // endless made-up tickers from growing the server's memory without bound.
@@ -149,19 +162,92 @@ public actor FeedHub {
     /// Symbols being generated right now.
     public var activeSymbolCount: Int { engine.symbols.count }
 
-    /// Hands the engine the routes of every symbol someone wants, as slots.
+    /// Hands the engine the routes of every synthetic symbol someone wants, as slots; keeps the
+    /// live symbols' routes here and tells their source what the union of interest became.
     private func refreshActive() {
-        let wanted = index.activeSymbols.map { id in
-            let routes = index.routes(of: id).map { ids in
-                ids.compactMap { sid -> Receiver? in
-                    guard let slot = slots[sid], let s = subscribers[sid] else { return nil }
-                    return Receiver(slot: slot, dialect: Int32(s.dialect.index))
-                }
-            }
-            return (id: id, kinds: index.kinds(of: id), routes: routes)
+        let liveBase = live?.symbols.base ?? .max
+        let wanted = index.activeSymbols.filter { $0 < liveBase }.map { id in
+            (id: id, kinds: index.kinds(of: id), routes: index.routes(of: id).map(receivers))
         }
         engine.setActive(wanted, now: now)
+        guard let live else { return }
+        let wildcard = index.wildcardHolders.map(receivers)
+        var routes: [SymbolID: [[Receiver]]] = [:]
+        var interest = Set<LiveTopic>()
+        for (k, holders) in index.wildcardHolders.enumerated() where !holders.isEmpty {
+            interest.insert(LiveTopic(kind: EventKinds.singles[k], ticker: "*"))
+        }
+        for id in index.activeSymbols where id >= liveBase {
+            let explicit = index.routes(of: id)
+            guard let ticker = live.symbols.ticker(of: id) else { continue }
+            for (k, ids) in explicit.enumerated() where !ids.isEmpty {
+                interest.insert(LiveTopic(kind: EventKinds.singles[k], ticker: ticker))
+            }
+            routes[id] = zip(explicit, index.wildcardHolders).map { receivers(Array(Set($0).union($1)).sorted()) }
+        }
+        liveState.routes = routes
+        liveState.wildcard = wildcard
+        let change = LiveInterestChange(added: interest.subtracting(liveState.interest).sorted(), removed: liveState.interest.subtracting(interest).sorted())
+        liveState.interest = interest
+        if !change.isEmpty { live.source.interestChanged(change) }
     }
+
+    private func receivers(_ ids: [SubscriberID]) -> [Receiver] {
+        ids.compactMap { sid -> Receiver? in
+            guard let slot = slots[sid], let s = subscribers[sid] else { return nil }
+            return Receiver(slot: slot, dialect: Int32(s.dialect.index))
+        }
+    }
+
+    /// Gives the encoders the tickers of every live id up to `id` (ids are dense, in order of
+    /// first use), so an event never names a symbol an encoder has not seen.
+    private func registerLive(through id: SymbolID) {
+        guard let live else { return }
+        while live.symbols.base + liveState.registered <= id {
+            let next = live.symbols.base + liveState.registered
+            guard let ticker = live.symbols.ticker(of: next) else { return }
+            engine.router.register(next, ticker: ticker)
+            liveState.registered += 1
+        }
+    }
+
+    // MARK: live events
+
+    /// Routes events from the live source to their subscribers at once, encoded once per dialect
+    /// like the market's. Events for symbols nobody wants, and for ids outside the live table,
+    /// are dropped. Returns notices for connections that must be dropped.
+    @discardableResult
+    public func publish(_ events: [MarketEvent]) -> [Notice] {
+        guard let live, !events.isEmpty else { return [] }
+        let base = live.symbols.base
+        engine.router.begin()
+        for event in events {
+            let id = event.symbol
+            guard id >= base else { continue }
+            let k = event.kind.singleIndex
+            let receivers = liveState.routes[id]?[k] ?? liveState.wildcard[k]
+            guard !receivers.isEmpty else { continue }
+            if id >= base + liveState.registered { registerLive(through: id) }
+            guard id < base + liveState.registered else { continue }
+            engine.router.route(event, to: receivers)
+            liveState.published += 1
+        }
+        var slow: [Int32] = []
+        engine.router.flush(slow: &slow)
+        return notices(slow)
+    }
+
+    /// One notice per slow subscriber.
+    private func notices(_ slow: [Int32]) -> [Notice] {
+        var seen = Set<Int32>()
+        return slow.compactMap { slot in
+            guard seen.insert(slot).inserted, let id = idsBySlot[slot] else { return nil }
+            return .slowConsumer(id)
+        }
+    }
+
+    /// What the live source is asked for right now: the union of subscribers' live topics.
+    public var liveInterest: Set<LiveTopic> { liveState.interest }
 
     // MARK: the loop
 
@@ -175,12 +261,7 @@ public actor FeedHub {
         var slow: [Int32] = []
         engine.advance(to: target, slow: &slow)
         now = target
-        // One notice per subscriber is enough.
-        var seen = Set<Int32>()
-        return slow.compactMap { slot in
-            guard seen.insert(slot).inserted, let id = idsBySlot[slot] else { return nil }
-            return .slowConsumer(id)
-        }
+        return notices(slow)
     }
 
     // MARK: scenarios and the clock
@@ -262,12 +343,38 @@ public actor FeedHub {
         public var minutesLate: Int
         /// Minutes asked of the factory and not yet delivered.
         public var preparationBacklog: Int
+        /// Events from the live source routed to at least one subscriber, and the topics asked of it.
+        public var liveEventsPublished: Int = 0
+        public var liveTopics: Int = 0
     }
 
     public var stats: Stats {
         Stats(subscribers: subscribers.count, activeSymbols: engine.symbols.count, minutesGenerated: engine.minutesPrepared,
               eventsEncoded: engine.router.encodeCount, marketTime: now, symbolsWaiting: engine.waitingSymbols,
-              minutesLate: engine.minutesLate, preparationBacklog: engine.factory.backlog)
+              minutesLate: engine.minutesLate, preparationBacklog: engine.factory.backlog,
+              liveEventsPublished: liveState.published, liveTopics: liveState.interest.count)
+    }
+
+    /// A live source and the ids its tickers go by.
+    public struct LiveFeed: Sendable {
+        public var source: any LiveSource
+        public var symbols: LiveSymbolTable
+        public init(source: any LiveSource, symbols: LiveSymbolTable) {
+            self.source = source
+            self.symbols = symbols
+        }
+    }
+
+    /// Routing state of live symbols, rebuilt with every subscription change.
+    private struct LiveRouting {
+        /// Receivers per kind of each live symbol someone names; wildcard holders included.
+        var routes: [SymbolID: [[Receiver]]] = [:]
+        /// Receivers per kind of live symbols nobody names (wildcard holders only).
+        var wildcard: [[Receiver]] = Array(repeating: [], count: EventKinds.singles.count)
+        var interest = Set<LiveTopic>()
+        /// Live ids the encoders know, from the table's base.
+        var registered: SymbolID = 0
+        var published = 0
     }
 
     /// The engine's factory, reachable without entering the actor.

@@ -53,11 +53,17 @@ struct SubscriptionIndex {
         return k
     }
 
+    /// Per kind (`EventKinds.singles` order), the subscribers holding its wildcard. The routes
+    /// above already include them for the universe; symbols outside it (a live source's) add them
+    /// by hand.
+    private(set) var wildcardHolders: [[SubscriberID]] = Array(repeating: [], count: EventKinds.singles.count)
+
     /// Symbols with at least one receiver: the only ones the market generates.
     var activeSymbols: Dictionary<SymbolID, [[SubscriberID]]>.Keys { routes.keys }
 
     private mutating func rebuild() {
         var table: [SymbolID: [Set<SubscriberID>]] = [:]
+        var wildcards: [Set<SubscriberID>] = Array(repeating: [], count: EventKinds.singles.count)
         func add(_ s: SubscriberID, _ symbol: SymbolID, _ kind: EventKinds) {
             table[symbol, default: Array(repeating: [], count: EventKinds.singles.count)][kind.singleIndex].insert(s)
         }
@@ -66,10 +72,12 @@ struct SubscriptionIndex {
                 if let symbol = topic.symbol {
                     add(subscriber, symbol, topic.kind)
                 } else {
+                    wildcards[topic.kind.singleIndex].insert(subscriber)
                     for symbol in universe { add(subscriber, symbol, topic.kind) }
                 }
             }
         }
         routes = table.mapValues { $0.map { $0.sorted() } }
+        wildcardHolders = wildcards.map { $0.sorted() }
     }
 }
