@@ -46,6 +46,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                // A proxy's upstream connection (wss).
+                .product(name: "WSClient", package: "swift-websocket"),
             ]
         ),
         // The WebSocket client (tail, bench) lives apart: it pulls in TLS, which the server does not need.

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var control = ControlSettings()
     /// Most entries the connection journal keeps (`GET /control/journal`); 0 keeps none.
     public var journalEntries = ConnectionJournal.defaultMaxEntries
+    /// A proxy's upstream: tickers outside the (then fixed) synthetic universe come from it.
+    /// `nil` serves the synthetic market alone.
+    public var upstream: UpstreamSettings?
     /// Scenario scripts loaded when the server starts, in order (`serve --scenario FILE`).
     public var scripts: [ScriptSource] = []
 

@@ -74,7 +74,12 @@ public struct TickforgeServer: Sendable {
             }
         }
         let market = Market(configuration: configuration.market, timeline: book.timeline)
-        let hub = FeedHub(market: market, encoders: HubDialects.encoders(), start: sessionStart, options: configuration.hub)
+        // A proxy: tickers outside the synthetic universe are asked of the upstream.
+        let upstreamInterest = configuration.upstream.map { _ in UpstreamInterest() }
+        let liveSymbols = LiveSymbolTable(base: SymbolID(configuration.hub.maxSymbols))
+        let hub = FeedHub(market: market, encoders: HubDialects.encoders(), start: sessionStart, options: configuration.hub,
+                          live: upstreamInterest.map { FeedHub.LiveFeed(source: $0, symbols: liveSymbols) })
+        let upstreamStatus = configuration.upstream.map { UpstreamStatus(url: $0.url) }
         let registry = ConnectionRegistry()
         let journal = ConnectionJournal(maxEntries: configuration.journalEntries, marketNow: { clock.now })
         let polygon = PolygonEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
@@ -115,7 +120,9 @@ public struct TickforgeServer: Sendable {
             let s = await hub.stats
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
                 + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#
-                + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)}"# + "\n"
+                + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)"#
+                + (upstreamStatus.map { #","liveEventsPublished":\#(s.liveEventsPublished),"liveTopics":\#(s.liveTopics),"upstream":\#($0.json)"# } ?? "")
+                + "}\n"
         }
         let app = Application(
             router: router,
@@ -157,7 +164,10 @@ public struct TickforgeServer: Sendable {
         )
         let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, clock: clock, logger: logger)
         // A service group stops services in reverse order: the feed loop first (it aborts the
-        // connections), then the HTTP server, then the history thread REST asked.
-        return [history, app, loop]
+        // connections), then the upstream, then the HTTP server, then the history thread REST asked.
+        guard let upstream = configuration.upstream, let upstreamInterest, let upstreamStatus else { return [history, app, loop] }
+        let link = PolygonUpstream(settings: upstream, interest: upstreamInterest, symbols: liveSymbols, hub: hub, registry: registry,
+                                   status: upstreamStatus, logger: logger)
+        return [history, app, link, loop]
     }
 }

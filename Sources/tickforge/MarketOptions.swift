@@ -42,7 +42,8 @@ struct MarketOptions: ParsableArguments {
         return v
     }
 
-    func resolve() throws -> Resolved {
+    /// - Parameter allowingNoSymbols: a proxy may serve its upstream's symbols alone.
+    func resolve(allowingNoSymbols: Bool = false) throws -> Resolved {
         let file = try (config ?? Self.environment("TICKFORGE_CONFIG")).map { try ConfigFile.load(path: $0) } ?? ConfigFile()
 
         let seedValue: UInt64
@@ -80,7 +81,7 @@ struct MarketOptions: ParsableArguments {
             overrides[ticker] = (overrides[ticker] ?? ProfileOverride()).merged(with: o)
         }
         let u = try Universe(seed: seedValue, symbols: symbolList, isOpen: universeText == "open", overrides: overrides)
-        guard !u.symbols.isEmpty else { throw CLIError("no symbols configured; pass --symbols AAPL,NVDA") }
+        guard !u.symbols.isEmpty || allowingNoSymbols else { throw CLIError("no symbols configured; pass --symbols AAPL,NVDA") }
         return Resolved(configuration: MarketConfiguration(seed: seedValue, marketHours: hours, universe: u), symbols: u.symbols)
     }
 }

@@ -1,0 +1,170 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TickforgeDialects
+import TickforgeFeed
+import TickforgeMarket
+import WSClient
+
+/// Where a proxy's live symbols come from: one connection to a Polygon/Massive stocks stream.
+public struct UpstreamSettings: Sendable {
+    /// e.g. `wss://socket.massive.com/stocks`, or `ws://127.0.0.1:8765/stocks` for another tickforge.
+    public var url: String
+    public var key: String
+    public init(url: String, key: String) {
+        self.url = url
+        self.key = key
+    }
+}
+
+/// The hub's `LiveSource` for a Polygon upstream: it remembers the union of interest the hub
+/// reports and wakes the connection's writer, which brings the upstream's subscriptions to it.
+final class UpstreamInterest: LiveSource {
+    private struct State {
+        var interest = Set<LiveTopic>()
+        var wake: AsyncStream<Void>.Continuation?
+    }
+    private let state = Mutex(State())
+
+    func interestChanged(_ change: LiveInterestChange) {
+        let wake = state.withLock { s in
+            s.interest.subtract(change.removed)
+            s.interest.formUnion(change.added)
+            return s.wake
+        }
+        wake?.yield()
+    }
+
+    var current: Set<LiveTopic> { state.withLock { $0.interest } }
+
+    /// The writer of the connection now open, woken on every change (`nil` between connections).
+    func setWake(_ wake: AsyncStream<Void>.Continuation?) {
+        state.withLock { $0.wake = wake }
+        wake?.yield()
+    }
+}
+
+/// Keeps one connection to the upstream for as long as the server runs: it authenticates with
+/// the upstream key, subscribes the union of the clients' live topics, publishes what arrives to
+/// the hub, and on any loss reconnects with exponential backoff and jitter, then subscribes the
+/// union again. Clients stay connected throughout and miss only the upstream's gap.
+struct PolygonUpstream: Service {
+    let settings: UpstreamSettings
+    let interest: UpstreamInterest
+    let symbols: LiveSymbolTable
+    let hub: FeedHub
+    let registry: ConnectionRegistry
+    let status: UpstreamStatus
+    let logger: Logger
+
+    /// How long the upstream may take to answer the key.
+    static let authDeadline = Duration.seconds(15)
+    /// A connection that stayed up this long starts the backoff again from its first step.
+    static let stableAfter = Duration.seconds(10)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await keepConnected() }
+    }
+
+    private func keepConnected() async throws {
+        var backoff = Backoff()
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            status.update { $0.state = "connecting"; $0.connections += 1; $0.subscribedParams = 0 }
+            let opened = clock.now
+            let ending = await connectOnce()
+            if clock.now - opened >= Self.stableAfter { backoff.reset() }
+            guard !Task.isCancelled else { return }
+            let wait = backoff.next()
+            status.update { s in
+                s.lastError = ending.reason
+                s.state = ending.state ?? "backing_off"
+                s.subscribedParams = 0
+            }
+            let metadata: Logger.Metadata = ["upstream": "\(settings.url)", "reason": "\(ending.reason)", "retry-in-ms": "\(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)"]
+            if ending.state != nil {
+                logger.error("upstream refused this proxy; synthetic symbols keep flowing, and the proxy tries again", metadata: metadata)
+            } else {
+                logger.warning("upstream connection ended; reconnecting", metadata: metadata)
+            }
+            try await Task.sleep(for: wait)
+        }
+    }
+
+    /// Why a connection ended, and the state to show for it when it is the upstream's refusal.
+    fileprivate struct Ending {
+        var reason: String
+        var state: String?
+    }
+
+    private func connectOnce() async -> Ending {
+        let shared = ConnectionState(key: settings.key)
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        do {
+            let close = try await WebSocketClient.connect(
+                url: settings.url, configuration: .init(maxFrameSize: 1 << 24), logger: logger
+            ) { inbound, outbound, _ in
+                status.update { $0.state = "authenticating" }
+                try await outbound.write(.text(shared.session.withLock { $0.authMessage }))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // The only writer of subscriptions, so that they reach the upstream in the order computed.
+                    group.addTask {
+                        for await _ in wakes {
+                            let messages = shared.session.withLock { $0.update(to: interest.current) }
+                            status.update { $0.subscribedParams = shared.session.withLock { $0.subscribed.count } }
+                            for m in messages { try await outbound.write(.text(m)) }
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: Self.authDeadline)
+                        if shared.session.withLock({ $0.state == .authenticating }) {
+                            shared.ended.withLock { $0 = Ending(reason: "upstream did not answer the key within \(Self.authDeadline)") }
+                            try await outbound.close(.goingAway, reason: nil)
+                        }
+                    }
+                    var decoder = PolygonWireDecoder { symbols.id(for: $0) }
+                    reading: for try await message in inbound.messages(maxSize: 1 << 24) {
+                        guard case .text(let text) = message else { continue }
+                        let decoded = decoder.decode(Array(text.utf8))
+                        status.update { $0.framesReceived += 1; $0.eventsReceived += decoded.events.count }
+                        if !decoded.events.isEmpty {
+                            for notice in await hub.publish(decoded.events) {
+                                if case .slowConsumer(let id) = notice { await registry.connection(id)?.dropAsSlowConsumer() }
+                            }
+                        }
+                        for s in decoded.statuses {
+                            switch shared.session.withLock({ $0.received(s) }) {
+                            case .none:
+                                continue
+                            case .ready:
+                                status.update { $0.state = "live"; $0.lastError = nil }
+                                logger.info("upstream authenticated", metadata: ["upstream": "\(settings.url)"])
+                                interest.setWake(wake)
+                            case .end(let reason):
+                                let state = shared.session.withLock { $0.state }
+                                shared.ended.withLock { $0 = Ending(reason: reason, state: state.rawValue) }
+                                try await outbound.close(.normalClosure, reason: nil)
+                                break reading
+                            }
+                        }
+                    }
+                    group.cancelAll()
+                }
+            }
+            interest.setWake(nil)
+            if let e = shared.ended.withLock({ $0 }) { return e }
+            return Ending(reason: "upstream closed the connection" + (close.map { " (code \($0.closeCode))" } ?? ""))
+        } catch {
+            interest.setWake(nil)
+            if let e = shared.ended.withLock({ $0 }) { return e }
+            return Ending(reason: "upstream connection failed: \(error)")
+        }
+    }
+}
+
+/// One connection's session and ending, shared by its reader and writer tasks.
+private final class ConnectionState: Sendable {
+    let session: Mutex<PolygonUpstreamSession>
+    let ended = Mutex<PolygonUpstream.Ending?>(nil)
+    init(key: String) { session = Mutex(PolygonUpstreamSession(key: key)) }
+}
