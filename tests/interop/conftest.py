@@ -17,9 +17,10 @@ READY_TIMEOUT_S = 120  # generous: a busy 2-core CI machine
 
 
 class Server:
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, command: str = "serve", env: dict | None = None):
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--bar-delay-ms", "0", *args],
+            [BIN, command, "--port", "0", "--bar-delay-ms", "0", *args],
+            env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -40,7 +41,7 @@ class Server:
         threading.Thread(target=pump, daemon=True).start()
         if not ready.wait(READY_TIMEOUT_S) or self.port is None:
             self.stop()
-            raise RuntimeError("tickforge serve did not report its port:\n" + "".join(self.lines))
+            raise RuntimeError(f"tickforge {command} did not report its port:\n" + "".join(self.lines))
 
     @property
     def feed(self) -> str:
@@ -48,6 +49,10 @@ class Server:
 
     def log(self) -> str:
         return "".join(self.lines)
+
+    def stats(self) -> dict:
+        with urllib.request.urlopen(f"http://{self.feed}/stats", timeout=30) as r:
+            return json.loads(r.read())
 
     def connections(self) -> list[dict]:
         """The server's own account of its open stream connections (GET /control/connections)."""
@@ -69,6 +74,21 @@ def serve():
 
     def start(*args: str) -> Server:
         s = Server(*args)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture
+def proxy():
+    """Starts `tickforge proxy` in front of an upstream `Server`, with that upstream's key."""
+    started: list[Server] = []
+
+    def start(upstream: Server, *args: str, key: str = "upkey", env: dict | None = None) -> Server:
+        s = Server("--upstream", f"ws://{upstream.feed}/stocks", "--upstream-key", key, *args, command="proxy", env=env)
         started.append(s)
         return s
 

@@ -1,0 +1,246 @@
+"""`tickforge proxy` in front of an upstream, which is a second `tickforge serve` with `--api-key`
+set: its journal is the witness of what the proxy asked for.
+
+- three clients subscribing and unsubscribing overlapping topics: one upstream connection, and the
+  reference-counted union on the wire, step by step; each client gets exactly its own topics;
+- real and synthetic mixed: FAKETICKER comes from the proxy's market, never from the upstream;
+- the official clients through the proxy (massive, alpaca-py), a Polygon upstream served to an
+  Alpaca client field by field, and auth at the proxy with the proxy's own keys;
+- an upstream `drop`: the proxy reconnects and subscribes the union again, and data resumes for
+  every client without any of them reconnecting;
+- a wrong upstream key: a clear error in /stats and the log, and synthetic symbols keep flowing.
+"""
+import asyncio
+import json
+import time
+
+import websockets
+from alpaca.data.live import StockDataStream
+from massive.websocket import WebSocketClient
+
+from conftest import stop_alpaca, stop_polygon, wait_until
+from fault_sockets import polygon_socket
+from test_journal import journal
+from test_scenarios import ctl
+
+TIMEOUT_S = 90
+UPSTREAM_KEY = "upkey"
+
+
+def upstream_server(serve):
+    return serve("--api-key", UPSTREAM_KEY, "--symbols", "AAPL,MSFT,NVDA")
+
+
+def live_proxy(proxy, upstream, *args, **kwargs):
+    """A proxy whose upstream connection is authenticated."""
+    p = proxy(upstream, *args, **kwargs)
+    assert wait_until(lambda: p.stats()["upstream"]["state"] == "live", TIMEOUT_S), p.stats()
+    return p
+
+
+def upstream_messages(upstream) -> list[str]:
+    """What the proxy sent upstream after its key, in order, across its connections."""
+    return [e["text"] for e in journal(upstream, kind="received") if '"auth"' not in e["text"]]
+
+
+def upstream_connections(upstream) -> list[str]:
+    return [e["connection"] for e in journal(upstream, kind="upgraded")]
+
+
+async def read_for(ws, seconds) -> list[dict]:
+    """Every event message that arrives within `seconds`."""
+    got, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), left))
+        except asyncio.TimeoutError:
+            break
+        got += [m for m in frame if m.get("ev") != "status"]
+    return got
+
+
+def topics_of(messages) -> set[str]:
+    return {f"{m['ev']}.{m['sym']}" for m in messages}
+
+
+async def subscribe(ws, params):
+    await ws.send(json.dumps({"action": "subscribe", "params": params}))
+
+
+async def unsubscribe(ws, params):
+    await ws.send(json.dumps({"action": "unsubscribe", "params": params}))
+
+
+def test_three_clients_share_one_upstream_connection_and_the_union_of_their_topics(serve, proxy):
+    upstream = upstream_server(serve)
+    p = live_proxy(proxy, upstream)
+
+    def expect_upstream(messages):
+        assert wait_until(lambda: upstream_messages(upstream) == messages, TIMEOUT_S), upstream_messages(upstream)
+
+    async def run():
+        a, b, c = [await polygon_socket(p, k) for k in ("a", "b", "c")]
+        await subscribe(a, "T.AAPL,Q.AAPL")
+        expect_upstream(['{"action":"subscribe","params":"Q.AAPL,T.AAPL"}'])
+        await subscribe(b, "T.AAPL,T.MSFT")
+        expect_upstream(['{"action":"subscribe","params":"Q.AAPL,T.AAPL"}', '{"action":"subscribe","params":"T.MSFT"}'])
+        await subscribe(c, "T.MSFT")
+        got_a, got_b, got_c = await asyncio.gather(read_for(a, 4), read_for(b, 4), read_for(c, 4))
+        assert topics_of(got_a) == {"T.AAPL", "Q.AAPL"}
+        assert topics_of(got_b) == {"T.AAPL", "T.MSFT"}
+        assert topics_of(got_c) == {"T.MSFT"}
+        # The last holder of a topic gives it up; a topic someone else holds stays.
+        await unsubscribe(a, "T.AAPL,Q.AAPL")
+        steps = ['{"action":"subscribe","params":"Q.AAPL,T.AAPL"}', '{"action":"subscribe","params":"T.MSFT"}',
+                 '{"action":"unsubscribe","params":"Q.AAPL"}']
+        expect_upstream(steps)
+        await b.close()
+        expect_upstream(steps + ['{"action":"unsubscribe","params":"T.AAPL"}'])
+        await unsubscribe(c, "T.MSFT")
+        expect_upstream(steps + ['{"action":"unsubscribe","params":"T.AAPL"}', '{"action":"unsubscribe","params":"T.MSFT"}'])
+        await a.close()
+        await c.close()
+
+    asyncio.run(run())
+    assert len(upstream_connections(upstream)) == 1
+    # The upstream never sees the clients' keys, only the proxy's.
+    assert {e["key"] for e in journal(upstream, kind="authenticated")} == {UPSTREAM_KEY}
+
+
+def test_synthetic_symbols_mix_in_and_are_never_asked_of_the_upstream(serve, proxy):
+    upstream = upstream_server(serve)
+    # The seed team's variables: FAKETICKER trades every 50 ms.
+    p = live_proxy(proxy, upstream, env={"ENABLE_FAKE_DATA": "true", "FAKE_DATA_SYMBOLS": "FAKETICKER,TESTSTOCK", "FAKE_DATA_INTERVAL_MS": "50"})
+
+    async def run():
+        both, real = await polygon_socket(p, "k1"), await polygon_socket(p, "k2")
+        await subscribe(both, "T.AAPL,T.FAKETICKER")
+        await subscribe(real, "T.AAPL")
+        got_both, got_real = await asyncio.gather(read_for(both, 5), read_for(real, 5))
+        assert topics_of(got_both) == {"T.AAPL", "T.FAKETICKER"}
+        assert topics_of(got_real) == {"T.AAPL"}
+        await both.close()
+        await real.close()
+
+    asyncio.run(run())
+    assert all("FAKETICKER" not in m for m in upstream_messages(upstream)), upstream_messages(upstream)
+    assert upstream_messages(upstream)[0] == '{"action":"subscribe","params":"T.AAPL"}'
+
+
+def test_massive_through_the_proxy_gets_real_and_synthetic_trades_and_a_wrong_key_is_refused_by_the_proxy(serve, proxy):
+    upstream = upstream_server(serve)
+    p = live_proxy(proxy, upstream, "--api-key", "client-key", "--synthetic", "FAKETICKER", "--profile", "FAKETICKER:liquidity=20")
+
+    async def run():
+        seen: dict[str, object] = {}
+        done = asyncio.Event()
+        client = WebSocketClient(api_key="client-key", feed=p.feed, market="stocks", secure=False,
+                                 subscriptions=["T.AAPL", "T.FAKETICKER"])
+
+        async def handler(msgs):
+            for m in msgs:
+                seen.setdefault(m.symbol, m)
+            if {"AAPL", "FAKETICKER"} <= seen.keys():
+                done.set()
+
+        task = asyncio.create_task(client.connect(handler))
+        try:
+            await asyncio.wait_for(done.wait(), TIMEOUT_S)
+        finally:
+            await stop_polygon(client, task)
+        for trade in seen.values():
+            assert trade.event_type == "T" and trade.price > 0 and trade.size > 0 and trade.timestamp > 0
+
+        # The proxy's keys, not the upstream's, decide who gets in.
+        ws = await websockets.connect(f"ws://{p.feed}/stocks", ping_interval=None)
+        assert json.loads(await ws.recv())[0]["status"] == "connected"
+        await ws.send(json.dumps({"action": "auth", "params": UPSTREAM_KEY}))
+        assert json.loads(await ws.recv())[0]["status"] == "auth_failed"
+
+    asyncio.run(run())
+
+
+def test_a_polygon_upstream_serves_an_alpaca_client_field_by_field(serve, proxy):
+    upstream = upstream_server(serve)
+    p = live_proxy(proxy, upstream)
+
+    async def run():
+        # The upstream's own trades, straight from it, as the reference.
+        direct = await polygon_socket(upstream, UPSTREAM_KEY)
+        await subscribe(direct, "T.AAPL")
+        received = []
+        stream = StockDataStream("k", "s", url_override=f"ws://{p.feed}/v2/iex")
+
+        async def on_trade(t):
+            received.append(t)
+
+        stream.subscribe_trades(on_trade, "AAPL")
+        task = asyncio.create_task(stream._run_forever())
+        reference = {}
+        deadline = time.monotonic() + TIMEOUT_S
+        try:
+            while time.monotonic() < deadline:
+                for m in await read_for(direct, 1):
+                    reference[int(m["i"])] = m
+                matched = [t for t in received if t.id in reference]
+                if len(matched) >= 20:
+                    break
+        finally:
+            await stop_alpaca(stream, task)
+            await direct.close()
+        matched = [t for t in received if t.id in reference]
+        assert len(matched) >= 20, (len(received), len(reference))
+        for t in matched:
+            r = reference[t.id]
+            assert t.symbol == "AAPL"
+            assert t.price == r["p"] and t.size == r["s"]
+            assert int(t.timestamp.timestamp() * 1000) == r["t"]
+            assert t.exchange  # Alpaca's letter for the venue
+
+    asyncio.run(run())
+
+
+def test_after_an_upstream_drop_the_proxy_resubscribes_the_union_and_clients_never_reconnect(serve, proxy):
+    upstream = upstream_server(serve)
+    p = live_proxy(proxy, upstream)
+
+    async def run():
+        a, b = await polygon_socket(p, "a"), await polygon_socket(p, "b")
+        await subscribe(a, "T.AAPL")
+        await subscribe(b, "Q.MSFT")
+        assert topics_of(await read_for(a, 2)) == {"T.AAPL"}
+        first = upstream_connections(upstream)
+        assert len(first) == 1
+        ids_before = sorted(c["id"] for c in p.connections())
+        ctl(upstream, "drop", first[0])
+        assert wait_until(lambda: len(upstream_connections(upstream)) == 2, TIMEOUT_S)
+        second = upstream_connections(upstream)[1]
+        # The new connection authenticates and subscribes the whole union at once.
+        assert wait_until(lambda: any(e["connection"] == second for e in journal(upstream, kind="received") if "subscribe" in e["text"]), TIMEOUT_S)
+        resubscribed = [e["text"] for e in journal(upstream, kind="received", connection=second) if '"auth"' not in e["text"]]
+        assert resubscribed == ['{"action":"subscribe","params":"Q.MSFT,T.AAPL"}']
+        got_a, got_b = await asyncio.gather(read_for(a, 3), read_for(b, 3))
+        assert topics_of(got_a) == {"T.AAPL"} and topics_of(got_b) == {"Q.MSFT"}
+        assert sorted(c["id"] for c in p.connections()) == ids_before
+        stats = p.stats()["upstream"]
+        assert stats["connections"] == 2 and stats["state"] == "live"
+        await a.close()
+        await b.close()
+
+    asyncio.run(run())
+
+
+def test_a_wrong_upstream_key_is_reported_and_synthetic_symbols_keep_flowing(serve, proxy):
+    upstream = upstream_server(serve)
+    p = proxy(upstream, "--synthetic", "FAKETICKER", "--profile", "FAKETICKER:liquidity=20", key="wrong")
+    assert wait_until(lambda: p.stats()["upstream"]["state"] == "auth_failed", TIMEOUT_S), p.stats()
+    assert "--upstream-key" in p.stats()["upstream"]["lastError"]
+    assert wait_until(lambda: "upstream refused this proxy" in p.log(), TIMEOUT_S), p.log()
+
+    async def run():
+        ws = await polygon_socket(p, "k")
+        await subscribe(ws, "T.FAKETICKER")
+        assert topics_of(await read_for(ws, 3)) == {"T.FAKETICKER"}
+        await ws.close()
+
+    asyncio.run(run())
