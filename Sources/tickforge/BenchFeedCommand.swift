@@ -43,7 +43,11 @@ struct FeedBench: AsyncParsableCommand {
     @Option(name: .customLong("flush-interval-ms"), help: "The server's flush cadence.")
     var flushIntervalMs = 5.0
 
+    @Flag(name: .customLong("through-proxy"), help: "Put a `tickforge proxy` between the server and the readers: the server becomes the proxy's upstream, the readers subscribe through the proxy, and the CPU reported is the proxy's.")
+    var throughProxy = false
+
     static let start = "2026-11-23T10:00:00-05:00"
+    static let upstreamKey = "bench-upstream"
 
     func run() async throws {
         #if DEBUG
@@ -71,9 +75,15 @@ struct FeedBench: AsyncParsableCommand {
         let server = try ServerProcess(arguments: [
             "--symbols", tickers.joined(separator: ","), "--universe", "fixed", "--start", Self.start,
             "--speed", serverSpeed, "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ], environment: environment)
+        ] + (throughProxy ? ["--api-key", Self.upstreamKey] : []), environment: environment)
         defer { server.stop() }
-        let url = "ws://127.0.0.1:\(server.port)/stocks"
+        // Through a proxy, every symbol is the upstream's (no synthetic ones of the proxy's own).
+        let proxy = try throughProxy ? ServerProcess(command: "proxy", arguments: [
+            "--upstream", "ws://127.0.0.1:\(server.port)/stocks", "--upstream-key", Self.upstreamKey, "--synthetic", "",
+            "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
+        ]) : nil
+        defer { proxy?.stop() }
+        let url = "ws://127.0.0.1:\(proxy?.port ?? server.port)/stocks"
         let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try server.clockMapping()
 
         let begin = SystemTime.monotonicNanoseconds()
@@ -94,12 +104,13 @@ struct FeedBench: AsyncParsableCommand {
         fflushStdout()
 
         // CPU is sampled at the window's edges, from a task that sleeps until each.
-        let pid = server.process.processIdentifier
-        let cpu = Task { () -> (Double, Double) in
+        let pid = (proxy ?? server).process.processIdentifier
+        let upstreamPid = server.process.processIdentifier
+        let cpu = Task { () -> (Double, Double, Double) in
             try? await Task.sleep(nanoseconds: UInt64(max(0, windowStart - SystemTime.monotonicNanoseconds())))
-            let a = ServerProcess.cpuSeconds(pid: pid)
+            let a = ServerProcess.cpuSeconds(pid: pid), u = ServerProcess.cpuSeconds(pid: upstreamPid)
             try? await Task.sleep(nanoseconds: UInt64(max(0, windowEnd - SystemTime.monotonicNanoseconds())))
-            return (a, ServerProcess.cpuSeconds(pid: pid))
+            return (a, ServerProcess.cpuSeconds(pid: pid), ServerProcess.cpuSeconds(pid: upstreamPid) - u)
         }
         let total: FeedLoadClient.Result
         if readerProcesses > 0 {
@@ -113,8 +124,11 @@ struct FeedBench: AsyncParsableCommand {
                 return total
             }
         }
-        let (cpuStart, cpuEnd) = await cpu.value
+        let (cpuStart, cpuEnd, upstreamCPU) = await cpu.value
         report(total, seconds: seconds, serverCPU: cpuEnd - cpuStart, latency: clock != nil)
+        if throughProxy {
+            print(String(format: "  (the CPU above is the proxy's; its upstream, a tickforge serve, used %.1f%% of a core)", upstreamCPU / seconds * 100))
+        }
     }
 
     /// Trade and quote events per market second over the first three minutes from the start,

@@ -7,14 +7,14 @@ final class ServerProcess {
     let process = Process()
     private(set) var port = 0
 
-    /// Starts `tickforge serve --port 0 <arguments>` from this same executable and waits for the
-    /// banner's port line.
+    /// Starts `tickforge <command> --port 0 <arguments>` (`serve`, or `proxy`) from this same
+    /// executable and waits for the banner's port line.
     /// - Parameter executable: another `tickforge` binary to serve (a before/after comparison);
     ///   `nil` runs this one.
     /// - Parameter environment: variables added to this process's own for the child.
-    init(arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws {
+    init(command: String = "serve", arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = [command, "--port", "0"] + arguments
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdout = Pipe()
         process.standardOutput = stdout

@@ -22,9 +22,13 @@ public struct PolygonWireDecoder {
         public var skipped = 0
     }
 
-    /// Ids of tickers, asked once per ticker and then remembered.
+    /// Ids of tickers, asked once per ticker and then remembered: by their bytes packed in a word
+    /// when they fit in eight (nearly all do), so a lookup allocates nothing.
     private let resolve: (String) -> SymbolID?
-    private var ids: [[UInt8]: SymbolID] = [:]
+    private var shortIDs: [UInt64: SymbolID] = [:]
+    private var longIDs: [[UInt8]: SymbolID] = [:]
+    /// One object's fields, reused from object to object.
+    private var fields = WireFields()
 
     /// - Parameter resolve: the id a ticker goes by, `nil` to drop its events.
     public init(resolve: @escaping (String) -> SymbolID?) { self.resolve = resolve }
@@ -41,9 +45,9 @@ public struct PolygonWireDecoder {
             while true {
                 scanner.skipSpace()
                 guard scanner.peek == UInt8(ascii: "{") else { break }
-                var fields = WireFields()
+                fields.reset()
                 guard scanner.readObject(into: &fields) else { break }
-                take(fields, buffer: buffer, into: &out)
+                take(buffer: buffer, into: &out)
                 scanner.skipSpace()
                 guard isArray, scanner.peek == UInt8(ascii: ",") else { break }
                 scanner.advance()
@@ -52,51 +56,66 @@ public struct PolygonWireDecoder {
         return out
     }
 
-    private mutating func take(_ f: WireFields, buffer: UnsafeBufferPointer<UInt8>, into out: inout Decoded) {
-        guard let ev = f.text(.ev, buffer) else { out.skipped += 1; return }
-        if ev == [UInt8]("status".utf8) {
+    private static let evT = WireKey.pack("T"), evQ = WireKey.pack("Q"), evA = WireKey.pack("A"), evAM = WireKey.pack("AM")
+    private static let evLULD = WireKey.pack("LULD"), evStatus = WireKey.pack("status")
+
+    private mutating func take(buffer: UnsafeBufferPointer<UInt8>, into out: inout Decoded) {
+        let f = fields
+        guard let evRange = f.textRange(.ev), evRange.count <= 8 else { out.skipped += 1; return }
+        let ev = WireKey.pack(buffer[evRange])
+        if ev == Self.evStatus {
             out.statuses.append(Status(status: f.string(.status, buffer) ?? "", message: f.string(.message, buffer) ?? ""))
             return
         }
-        let tickerField: WireKey = ev == [UInt8]("LULD".utf8) ? .bigT : .sym
-        guard let ticker = f.text(tickerField, buffer), let symbol = id(of: ticker) else { out.skipped += 1; return }
+        guard let tickerRange = f.textRange(ev == Self.evLULD ? .bigT : .sym), let symbol = id(of: buffer[tickerRange]) else {
+            out.skipped += 1
+            return
+        }
         let event: MarketEvent?
         switch ev {
-        case [UInt8]("T".utf8): event = trade(f, symbol, buffer)
-        case [UInt8]("Q".utf8): event = quote(f, symbol)
-        case [UInt8]("A".utf8): event = bar(f, symbol, span: .second)
-        case [UInt8]("AM".utf8): event = bar(f, symbol, span: .minute)
-        case [UInt8]("LULD".utf8): event = luld(f, symbol)
+        case Self.evT: event = trade(f, symbol, buffer)
+        case Self.evQ: event = quote(f, symbol)
+        case Self.evA: event = bar(f, symbol, span: .second)
+        case Self.evAM: event = bar(f, symbol, span: .minute)
+        case Self.evLULD: event = luld(f, symbol)
         default: event = nil
         }
         if let event { out.events.append(event) } else { out.skipped += 1 }
     }
 
-    private mutating func id(of ticker: [UInt8]) -> SymbolID? {
-        if let id = ids[ticker] { return id }
-        guard let id = resolve(String(decoding: ticker, as: UTF8.self)) else { return nil }
-        ids[ticker] = id
+    private mutating func id(of ticker: Slice<UnsafeBufferPointer<UInt8>>) -> SymbolID? {
+        if ticker.count <= 8 {
+            let word = WireKey.pack(ticker)
+            if let id = shortIDs[word] { return id }
+            guard let id = resolve(String(decoding: ticker, as: UTF8.self)) else { return nil }
+            shortIDs[word] = id
+            return id
+        }
+        let bytes = Array(ticker)
+        if let id = longIDs[bytes] { return id }
+        guard let id = resolve(String(decoding: bytes, as: UTF8.self)) else { return nil }
+        longIDs[bytes] = id
         return id
     }
 
     private func trade(_ f: WireFields, _ symbol: SymbolID, _ buffer: UnsafeBufferPointer<UInt8>) -> MarketEvent? {
-        guard let p = f.numbers[WireKey.p.rawValue], let t = f.numbers[WireKey.t.rawValue] else { return nil }
+        guard let p = f.number(.p), let t = f.number(.t) else { return nil }
         let ms = Timestamp.nanosPerMillisecond
-        let trft = f.numbers[WireKey.trft.rawValue]
+        let trft = f.number(.trft)
         return .trade(Trade(
             symbol: symbol, timestamp: Timestamp(nanoseconds: t.integer * ms),
-            participantTimestamp: Timestamp(nanoseconds: (f.numbers[WireKey.pt.rawValue]?.integer ?? t.integer) * ms),
-            sequence: f.numbers[WireKey.q.rawValue]?.integer ?? 0, id: f.tradeID(buffer), price: Price(units: p.fixed4),
-            size: Int32(clamping: f.numbers[WireKey.s.rawValue]?.integer ?? 0), exchange: UInt8(clamping: f.numbers[WireKey.x.rawValue]?.integer ?? 0),
-            tape: f.tape, conditions: f.list, trfID: UInt16(clamping: f.numbers[WireKey.trfi.rawValue]?.integer ?? 0),
+            participantTimestamp: Timestamp(nanoseconds: (f.number(.pt)?.integer ?? t.integer) * ms),
+            sequence: f.number(.q)?.integer ?? 0, id: f.tradeID(buffer), price: Price(units: p.fixed4),
+            size: Int32(clamping: f.number(.s)?.integer ?? 0), exchange: UInt8(clamping: f.number(.x)?.integer ?? 0),
+            tape: f.tape, conditions: f.list, trfID: UInt16(clamping: f.number(.trfi)?.integer ?? 0),
             trfTimestamp: trft.map { Timestamp(nanoseconds: $0.integer * ms) }
         ))
     }
 
     private func quote(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
-        guard let t = f.numbers[WireKey.t.rawValue] else { return nil }
-        func units(_ k: WireKey) -> Price { Price(units: f.numbers[k.rawValue]?.fixed4 ?? 0) }
-        func small(_ k: WireKey) -> Int64 { f.numbers[k.rawValue]?.integer ?? 0 }
+        guard let t = f.number(.t) else { return nil }
+        func units(_ k: WireKey) -> Price { Price(units: f.number(k)?.fixed4 ?? 0) }
+        func small(_ k: WireKey) -> Int64 { f.number(k)?.integer ?? 0 }
         return .quote(Quote(
             symbol: symbol, timestamp: Timestamp(nanoseconds: t.integer * Timestamp.nanosPerMillisecond), sequence: small(.q),
             bidPrice: units(.bp), bidSize: Int32(clamping: small(.bs)), bidExchange: UInt8(clamping: small(.bx)),
@@ -106,15 +125,15 @@ public struct PolygonWireDecoder {
     }
 
     private func bar(_ f: WireFields, _ symbol: SymbolID, span: BarSpan) -> MarketEvent? {
-        guard let s = f.numbers[WireKey.s.rawValue], let e = f.numbers[WireKey.e.rawValue] else { return nil }
-        func units(_ k: WireKey) -> Price { Price(units: f.numbers[k.rawValue]?.fixed4 ?? 0) }
+        guard let s = f.number(.s), let e = f.number(.e) else { return nil }
+        func units(_ k: WireKey) -> Price { Price(units: f.number(k)?.fixed4 ?? 0) }
         let ms = Timestamp.nanosPerMillisecond
-        let volume = f.numbers[WireKey.v.rawValue]?.integer ?? 0
-        let dayVolume = f.numbers[WireKey.av.rawValue]?.integer ?? 0
-        let averageSize = f.numbers[WireKey.z.rawValue]?.integer ?? 0
+        let volume = f.number(.v)?.integer ?? 0
+        let dayVolume = f.number(.av)?.integer ?? 0
+        let averageSize = f.number(.z)?.integer ?? 0
         // The wire carries VWAPs and an average size, not their sums: these sums give them back.
         func notional(_ vwap: WireKey, _ volume: Int64) -> Int64 {
-            let units = f.numbers[vwap.rawValue]?.fixed4 ?? 0
+            let units = f.number(vwap)?.fixed4 ?? 0
             return units.multipliedReportingOverflow(by: volume).overflow ? 0 : units * volume
         }
         return .bar(Bar(
@@ -127,10 +146,10 @@ public struct PolygonWireDecoder {
     }
 
     private func luld(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
-        guard let t = f.numbers[WireKey.t.rawValue] else { return nil }
+        guard let t = f.number(.t) else { return nil }
         return .luld(LULDBand(
-            symbol: symbol, timestamp: Timestamp(nanoseconds: t.integer), sequence: f.numbers[WireKey.q.rawValue]?.integer ?? 0,
-            limitUp: Price(units: f.numbers[WireKey.h.rawValue]?.fixed4 ?? 0), limitDown: Price(units: f.numbers[WireKey.l.rawValue]?.fixed4 ?? 0),
+            symbol: symbol, timestamp: Timestamp(nanoseconds: t.integer), sequence: f.number(.q)?.integer ?? 0,
+            limitUp: Price(units: f.number(.h)?.fixed4 ?? 0), limitDown: Price(units: f.number(.l)?.fixed4 ?? 0),
             indicator: f.list.first { _ in true } ?? 0, tape: f.tape
         ))
     }
@@ -149,13 +168,19 @@ enum WireKey: Int, CaseIterable {
         }
     }
 
-    static let packed: [UInt64] = allCases.map { pack(Array($0.name.utf8)[...]) }
+    static let packed: [UInt64] = allCases.map { pack($0.name) }
 
-    static func pack(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var word: UInt64 = 0
-        for (n, b) in bytes.enumerated() { word |= UInt64(b) << (8 * UInt64(n)) }
+    /// Up to eight bytes in a word, the first in the low byte.
+    static func pack<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var word: UInt64 = 0, shift: UInt64 = 0
+        for b in bytes.prefix(8) {
+            word |= UInt64(b) << shift
+            shift += 8
+        }
         return word
     }
+
+    static func pack(_ text: String) -> UInt64 { pack(Array(text.utf8)) }
 
     static func matching(_ word: UInt64) -> WireKey? {
         guard let n = packed.firstIndex(of: word) else { return nil }
@@ -190,31 +215,51 @@ struct WireNumber {
 
 /// What one event object held: numbers by key, text by key (as byte ranges of the frame), and the
 /// one list of small integers an event has (trade conditions or LULD indicators).
+///
+/// A bit per key says what is present, so one instance is reset and reused for every object of a
+/// frame without allocating.
 struct WireFields {
-    var numbers = [WireNumber?](repeating: nil, count: WireKey.allCases.count)
-    var texts = [Range<Int>?](repeating: nil, count: WireKey.allCases.count)
+    private var numbers = [WireNumber](repeating: WireNumber(mantissa: 0, scale: 0), count: WireKey.allCases.count)
+    private var texts = [Range<Int>](repeating: 0..<0, count: WireKey.allCases.count)
+    private var numbersPresent: UInt64 = 0
+    private var textsPresent: UInt64 = 0
+
+    mutating func reset() {
+        numbersPresent = 0
+        textsPresent = 0
+        list = TradeConditions()
+    }
+
+    func number(_ key: WireKey) -> WireNumber? { numbersPresent & (1 << key.rawValue) != 0 ? numbers[key.rawValue] : nil }
+    func textRange(_ key: WireKey) -> Range<Int>? { textsPresent & (1 << key.rawValue) != 0 ? texts[key.rawValue] : nil }
+
+    mutating func set(_ key: WireKey, n: WireNumber) {
+        numbers[key.rawValue] = n
+        numbersPresent |= 1 << key.rawValue
+    }
+
+    mutating func set(_ key: WireKey, text range: Range<Int>) {
+        texts[key.rawValue] = range
+        textsPresent |= 1 << key.rawValue
+    }
     /// Small codes, at most four kept (as a trade's conditions are).
     var list = TradeConditions()
 
-    func text(_ key: WireKey, _ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        texts[key.rawValue].map { Array(buffer[$0]) }
-    }
-
     func string(_ key: WireKey, _ buffer: UnsafeBufferPointer<UInt8>) -> String? {
-        text(key, buffer).map { String(decoding: $0, as: UTF8.self) }
+        textRange(key).map { String(decoding: buffer[$0], as: UTF8.self) }
     }
 
     /// A trade's `i`: the vendor's id is a string of digits; one that is not gets a stable hash
     /// (FNV-1a), so that corrections and duplicates still match.
     func tradeID(_ buffer: UnsafeBufferPointer<UInt8>) -> Int64 {
-        if let n = numbers[WireKey.i.rawValue] { return n.integer }
-        guard let range = texts[WireKey.i.rawValue] else { return 0 }
+        if let n = number(.i) { return n.integer }
+        guard let range = textRange(.i) else { return 0 }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in buffer[range] { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int64(bitPattern: hash & 0x7fff_ffff_ffff_ffff)
     }
 
-    var tape: Tape { Tape(rawValue: UInt8(clamping: numbers[WireKey.z.rawValue]?.integer ?? 1)) ?? .a }
+    var tape: Tape { Tape(rawValue: UInt8(clamping: number(.z)?.integer ?? 1)) ?? .a }
 }
 
 /// A forward-only reader of JSON bytes: enough of JSON to read flat event objects and skip
@@ -247,7 +292,7 @@ struct JSONScanner {
             guard peek == UInt8(ascii: ":") else { return false }
             advance()
             skipSpace()
-            let key = keyRange.count <= 8 ? WireKey.matching(WireKey.pack(ArraySlice(bytes[keyRange]))) : nil
+            let key = keyRange.count <= 8 ? WireKey.matching(WireKey.pack(bytes[keyRange])) : nil
             guard readValue(for: key, into: &fields) else { return false }
             skipSpace()
             switch peek {
@@ -264,9 +309,9 @@ struct JSONScanner {
         case UInt8(ascii: "\""):
             guard let range = readString() else { return false }
             if let key {
-                fields.texts[key.rawValue] = range
+                fields.set(key, text: range)
                 // A trade's id is a string of digits.
-                if key == .i, let n = Self.digits(bytes[range]) { fields.numbers[key.rawValue] = WireNumber(mantissa: n, scale: 0) }
+                if key == .i, let n = Self.digits(bytes[range]) { fields.set(key, n: WireNumber(mantissa: n, scale: 0)) }
             }
             return true
         case UInt8(ascii: "["):
@@ -282,7 +327,7 @@ struct JSONScanner {
             }
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             guard let n = readNumber() else { return false }
-            if let key { fields.numbers[key.rawValue] = n }
+            if let key { fields.set(key, n: n) }
             return true
         default:
             return skipValue()
