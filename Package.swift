@@ -36,6 +36,8 @@ let package = Package(
             name: "TickforgeServer",
             dependencies: [
                 "TickforgeMarket", "TickforgeFeed", "TickforgeDialects",
+                // `--record` writes generate's NDJSON; `replay` reads it back.
+                "TickforgeTools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

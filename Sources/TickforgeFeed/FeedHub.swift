@@ -57,7 +57,10 @@ public actor FeedHub {
     ///   - start: the market time the hub starts at.
     ///   - live: a source for tickers outside a fixed universe; its symbol table's ids must start at
     ///     or above `options.maxSymbols`, where no tape id reaches.
-    public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options(), live: LiveFeed? = nil) {
+    ///   - recording: where every event released to anyone also goes, encoded in the recording's
+    ///     own dialect (one of `encoders`).
+    public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options(), live: LiveFeed? = nil,
+                recording: Recording? = nil) {
         precondition(live.map { Int($0.symbols.base) >= options.maxSymbols } ?? true, "live ids must start above every tape id")
         self.live = live
         let factory = MinuteFactory(configuration: market.configuration, timeline: market.timeline, mode: options.preparation == .inline ? .inline : .background)
@@ -66,6 +69,11 @@ public actor FeedHub {
         for id in universe {
             engine.router.register(id, ticker: market.ticker(of: id))
             factory.register(market.ticker(of: id))
+        }
+        if let recording {
+            let slot = engine.router.addSlot(queue: recording.queue, dialect: recording.dialect)
+            engine.router.recorder = Receiver(slot: slot, dialect: Int32(recording.dialect.index))
+            recorderSlot = slot
         }
         timeline = market.timeline
         self.market = market
@@ -237,10 +245,11 @@ public actor FeedHub {
         return notices(slow)
     }
 
-    /// One notice per slow subscriber.
+    /// One notice per slow subscriber. A recording that fell behind loses the frame and counts it.
     private func notices(_ slow: [Int32]) -> [Notice] {
         var seen = Set<Int32>()
         return slow.compactMap { slot in
+            if slot == recorderSlot { recordingFramesLost += 1; return nil }
             guard seen.insert(slot).inserted, let id = idsBySlot[slot] else { return nil }
             return .slowConsumer(id)
         }
@@ -346,14 +355,31 @@ public actor FeedHub {
         /// Events from the live source routed to at least one subscriber, and the topics asked of it.
         public var liveEventsPublished: Int = 0
         public var liveTopics: Int = 0
+        public var recordingFramesLost: Int = 0
     }
 
     public var stats: Stats {
         Stats(subscribers: subscribers.count, activeSymbols: engine.symbols.count, minutesGenerated: engine.minutesPrepared,
               eventsEncoded: engine.router.encodeCount, marketTime: now, symbolsWaiting: engine.waitingSymbols,
               minutesLate: engine.minutesLate, preparationBacklog: engine.factory.backlog,
-              liveEventsPublished: liveState.published, liveTopics: liveState.interest.count)
+              liveEventsPublished: liveState.published, liveTopics: liveState.interest.count, recordingFramesLost: recordingFramesLost)
     }
+
+    /// Where a hub records what it releases: a queue drained by a writer, and the dialect to
+    /// encode in.
+    public struct Recording: Sendable {
+        public var queue: OutboundQueue
+        public var dialect: DialectID
+        public init(queue: OutboundQueue, dialect: DialectID) {
+            self.queue = queue
+            self.dialect = dialect
+        }
+    }
+
+    private var recorderSlot: Int32 = -1
+    /// Frames the recording's writer could not take in time (its queue over its bound): each is
+    /// a gap in the recording.
+    public private(set) var recordingFramesLost = 0
 
     /// A live source and the ids its tickers go by.
     public struct LiveFeed: Sendable {

@@ -77,25 +77,33 @@ struct FrameRouter {
         for d in arenas.indices { arenas[d].removeAll(keepingCapacity: true) }
     }
 
+    /// Where every routed event also goes, in its own dialect: a recording of what was released.
+    var recorder: Receiver?
+
     /// Encodes an event once per dialect that has a receiver for it and adds it to each
-    /// receiver's runs, extending the last run when the event follows it in the arena.
+    /// receiver's runs, extending the last run when the event follows it in the arena. An event
+    /// someone receives is also handed to the recorder, if there is one.
     mutating func route(_ event: MarketEvent, to receivers: [Receiver]) {
         guard !receivers.isEmpty else { return }
         for d in encoded.indices { encoded[d] = nil }
-        for r in receivers {
-            let d = Int(r.dialect)
-            if encoded[d] == nil { encoded[d] = encode(event, dialect: d) }
-            guard let range = encoded[d], !range.isEmpty else { continue }
-            let slot = Int(r.slot)
-            if pending[slot].isEmpty { touched.append(r.slot) }
-            let last = pending[slot].count - 1
-            if last >= 0, pending[slot][last].range.upperBound + separators[d].count == range.lowerBound,
-               range.upperBound - pending[slot][last].range.lowerBound <= maxFrameBytes / 4 {
-                pending[slot][last].range = pending[slot][last].range.lowerBound..<range.upperBound
-                pending[slot][last].events += 1
-            } else {
-                pending[slot].append(Run(range: range, events: 1))
-            }
+        for r in receivers { deliver(event, to: r) }
+        if let recorder { deliver(event, to: recorder) }
+    }
+
+    @inline(__always)
+    private mutating func deliver(_ event: MarketEvent, to r: Receiver) {
+        let d = Int(r.dialect)
+        if encoded[d] == nil { encoded[d] = encode(event, dialect: d) }
+        guard let range = encoded[d], !range.isEmpty else { return }
+        let slot = Int(r.slot)
+        if pending[slot].isEmpty { touched.append(r.slot) }
+        let last = pending[slot].count - 1
+        if last >= 0, pending[slot][last].range.upperBound + separators[d].count == range.lowerBound,
+           range.upperBound - pending[slot][last].range.lowerBound <= maxFrameBytes / 4 {
+            pending[slot][last].range = pending[slot][last].range.lowerBound..<range.upperBound
+            pending[slot][last].events += 1
+        } else {
+            pending[slot].append(Run(range: range, events: 1))
         }
     }
 

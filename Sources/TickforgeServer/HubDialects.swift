@@ -7,11 +7,13 @@ enum HubDialects {
     static let polygon = DialectID(0)
     static let alpacaJSON = DialectID(1)
     static let alpacaMsgPack = DialectID(2)
+    /// `--record`'s NDJSON, present only when recording.
+    static let recording = DialectID(3)
 
     static func alpaca(_ codec: AlpacaCodec) -> DialectID { codec == .json ? alpacaJSON : alpacaMsgPack }
 
     /// The encoders, each at its dialect's index.
-    static func encoders() -> [any DialectEncoder] {
-        [PolygonEncoder(), AlpacaEncoder(codec: .json), AlpacaEncoder(codec: .msgpack)]
+    static func encoders(recording: Bool = false) -> [any DialectEncoder] {
+        [PolygonEncoder(), AlpacaEncoder(codec: .json), AlpacaEncoder(codec: .msgpack)] + (recording ? [RecordingEncoder()] : [])
     }
 }

@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     /// A proxy's upstream: tickers outside the (then fixed) synthetic universe come from it.
     /// `nil` serves the synthetic market alone.
     public var upstream: UpstreamSettings?
+    /// `tickforge replay`: every ticker comes from a recording (the synthetic universe is empty).
+    public var replay: ReplaySettings?
+    /// Where to record every event released (`--record FILE`, `generate`'s NDJSON); `nil` records nothing.
+    public var recordPath: String?
     /// Scenario scripts loaded when the server starts, in order (`serve --scenario FILE`).
     public var scripts: [ScriptSource] = []
 

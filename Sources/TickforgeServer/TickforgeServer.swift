@@ -41,21 +41,23 @@ public struct TickforgeServer: Sendable {
         }
     }
 
-    /// A script that cannot be loaded at startup: its name and what is wrong, to print as is.
-    public struct ScriptError: Error, CustomStringConvertible {
+    /// What keeps the server from starting (a script that cannot be loaded, a recording that
+    /// cannot be written), in words to print as they are.
+    public struct StartupError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// The services to run in a `ServiceGroup`. Throws `ScriptError` when a startup script is not
-    /// valid.
+    /// The services to run in a `ServiceGroup`. Throws `StartupError` when a startup script is not
+    /// valid or the recording cannot be opened.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let logger = self.logger
         var scripts: [(name: String, value: JSONValue)] = []
         var scriptFaults: [Fault] = []
         for script in configuration.scripts {
             do {
                 scripts.append((script.name, try ScenarioScript.parse(Array(script.text.utf8), name: script.name)))
             } catch {
-                throw ScriptError(description: "scenario script \(script.name): \(error.message)")
+                throw StartupError(description: "scenario script \(script.name): \(error.message)")
             }
         }
         // Without --start, a first script that names its `start` (a saved timeline does) starts
@@ -70,21 +72,27 @@ public struct TickforgeServer: Sendable {
                 _ = try book.load(script: script.value, now: sessionStart, skipping: Fault.isStep)
                 scriptFaults += try Fault.parseScript(script.value, now: sessionStart)
             } catch {
-                throw ScriptError(description: "scenario script \(script.name): \(error.message)")
+                throw StartupError(description: "scenario script \(script.name): \(error.message)")
             }
         }
         let market = Market(configuration: configuration.market, timeline: book.timeline)
-        // A proxy: tickers outside the synthetic universe are asked of the upstream.
+        // A proxy: tickers outside the synthetic universe are asked of the upstream. A replay:
+        // every ticker comes from the recording.
         let upstreamInterest = configuration.upstream.map { _ in UpstreamInterest() }
+        let replayInterest = configuration.replay.map { _ in RecordingReplay.Interest() }
+        let liveSource: (any LiveSource)? = upstreamInterest ?? replayInterest
         let liveSymbols = LiveSymbolTable(base: SymbolID(configuration.hub.maxSymbols))
-        let hub = FeedHub(market: market, encoders: HubDialects.encoders(), start: sessionStart, options: configuration.hub,
-                          live: upstreamInterest.map { FeedHub.LiveFeed(source: $0, symbols: liveSymbols) })
+        let recorder = try configuration.recordPath.map { path in
+            do { return try FeedRecorder(path: path, logger: logger) } catch let error as FeedRecorder.OpenError { throw StartupError(description: error.description) }
+        }
+        let hub = FeedHub(market: market, encoders: HubDialects.encoders(recording: recorder != nil), start: sessionStart, options: configuration.hub,
+                          live: liveSource.map { FeedHub.LiveFeed(source: $0, symbols: liveSymbols) },
+                          recording: recorder.map { FeedHub.Recording(queue: $0.queue, dialect: HubDialects.recording) })
         let upstreamStatus = configuration.upstream.map { UpstreamStatus(url: $0.url) }
         let registry = ConnectionRegistry()
         let journal = ConnectionJournal(maxEntries: configuration.journalEntries, marketNow: { clock.now })
         let polygon = PolygonEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
         let alpaca = AlpacaEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
-        let logger = self.logger
 
         let router = Router(context: ServerRequestContext.self)
         // The plane keeps the faults (a startup script's too) even when its routes are off.
@@ -121,6 +129,7 @@ public struct TickforgeServer: Sendable {
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
                 + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#
                 + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)"#
+                + (recorder == nil ? "" : #","recordingFramesLost":\#(s.recordingFramesLost)"#)
                 + (upstreamStatus.map { #","liveEventsPublished":\#(s.liveEventsPublished),"liveTopics":\#(s.liveTopics),"upstream":\#($0.json)"# } ?? "")
                 + "}\n"
         }
@@ -165,9 +174,16 @@ public struct TickforgeServer: Sendable {
         let loop = FeedLoop(hub: hub, registry: registry, configuration: configuration, clock: clock, logger: logger)
         // A service group stops services in reverse order: the feed loop first (it aborts the
         // connections), then the upstream, then the HTTP server, then the history thread REST asked.
-        guard let upstream = configuration.upstream, let upstreamInterest, let upstreamStatus else { return [history, app, loop] }
+        // The recorder stops last, once nothing more is released.
+        let first: [any Service] = (recorder.map { [$0] } ?? []) + [history, app]
+        if let replay = configuration.replay, let replayInterest {
+            let source = RecordingReplay(settings: replay, speed: configuration.speed, flushIntervalNanoseconds: Int64(configuration.flushIntervalMilliseconds * 1e6),
+                                         interest: replayInterest, symbols: liveSymbols, hub: hub, registry: registry, logger: logger)
+            return first + [source, loop]
+        }
+        guard let upstream = configuration.upstream, let upstreamInterest, let upstreamStatus else { return first + [loop] }
         let link = PolygonUpstream(settings: upstream, interest: upstreamInterest, symbols: liveSymbols, hub: hub, registry: registry,
                                    status: upstreamStatus, logger: logger)
-        return [history, app, link, loop]
+        return first + [link, loop]
     }
 }

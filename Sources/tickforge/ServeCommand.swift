@@ -36,7 +36,7 @@ enum ServerRunner {
             services = try server.services { port in
                 Banner.print(host: finalConfig.host, port: port, symbols: symbols, configuration: finalConfig)
             }
-        } catch let error as TickforgeServer.ScriptError {
+        } catch let error as TickforgeServer.StartupError {
             throw CLIError(error.description)
         }
         let group = ServiceGroup(configuration: .init(

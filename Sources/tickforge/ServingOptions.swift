@@ -58,6 +58,9 @@ struct ServingOptions: ParsableArguments {
     @Option(name: .customLong("control-token"), help: "Require 'Authorization: Bearer <token>' on the control API and let peers beyond loopback use it (env TICKFORGE_CONTROL_TOKEN). Default: none.")
     var controlToken: String?
 
+    @Option(name: .customLong("record"), help: ArgumentHelp("Record every event released to any client into this file, as `generate`'s NDJSON, with each event's own timestamps; `tickforge replay FILE` serves it again (env TICKFORGE_RECORD). Default: none.", valueName: "file"))
+    var record: String?
+
     /// The server configuration these options (and their environment twins) describe, over `market`.
     func configuration(market: MarketConfiguration) throws -> ServerConfiguration {
         func env(_ name: String) -> String? { MarketOptions.environment(name) }
@@ -119,6 +122,7 @@ struct ServingOptions: ParsableArguments {
         if let n = config.maxConnectionsPerKey, n < 1 { throw CLIError("--max-connections-per-key must be at least 1") }
         guard config.authTimeoutSeconds > 0, config.flushIntervalMilliseconds > 0 else { throw CLIError("timeouts and intervals must be positive") }
 
+        config.recordPath = record ?? env("TICKFORGE_RECORD")
         return config
     }
 }

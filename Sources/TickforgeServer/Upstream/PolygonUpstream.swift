@@ -63,7 +63,8 @@ struct PolygonUpstream: Service {
     static let stableAfter = Duration.seconds(10)
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await keepConnected() }
+        // Shutdown cancels the waits in here; that is how it ends, not an error.
+        do { try await cancelWhenGracefulShutdown { try await keepConnected() } } catch is CancellationError {}
     }
 
     private func keepConnected() async throws {

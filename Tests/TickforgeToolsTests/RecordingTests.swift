@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TickforgeMarket
+@testable import TickforgeTools
+
+@Suite("Recordings: NDJSON lines read back into events, a line at a time from a file")
+struct RecordingTests {
+    /// Three minutes of three symbols, every kind the market makes (halts included).
+    func events() -> (events: [MarketEvent], tickers: [String]) {
+        var timeline = ScenarioTimeline()
+        let start = Timestamp(nanoseconds: 1_764_599_400 * Timestamp.nanosPerSecond)
+        timeline.add(Scenario(id: "s1", kind: .halt(reason: .newsPending, reopenPercent: 0), symbol: "MSFT", start: start + 40 * Timestamp.nanosPerSecond,
+                              end: start + 100 * Timestamp.nanosPerSecond))
+        let market = Market(configuration: .standard(seed: 5), timeline: timeline)
+        let tickers = ["AAPL", "MSFT", "SPY"]
+        let ids = tickers.map { market.symbolID(for: $0)! }
+        let kinds: EventKinds = [.trades, .quotes, .secondBars, .minuteBars, .statuses, .lulds]
+        return (market.events(for: ids, in: start..<start + 3 * Timestamp.nanosPerMinute, kinds: kinds), tickers)
+    }
+
+    func lines(_ events: [MarketEvent], _ tickers: [String]) -> [UInt8] {
+        var encoder = NDJSONEncoder()
+        for (i, t) in tickers.enumerated() { encoder.register(SymbolID(i), ticker: t) }
+        var out: [UInt8] = []
+        for e in events { encoder.encode(e, into: &out) }
+        return out
+    }
+
+    @Test("every line decodes to an event that writes the same line again")
+    func roundTrip() throws {
+        let (events, tickers) = events()
+        let text = lines(events, tickers)
+        var decoder = NDJSONEventDecoder { tickers.firstIndex(of: $0).map(SymbolID.init) }
+        var decoded: [MarketEvent] = []
+        for line in text.split(separator: 10) {
+            let event = Array(line).withUnsafeBufferPointer { decoder.decode($0) }
+            try #require(event != nil, "\(String(decoding: line, as: UTF8.self))")
+            decoded.append(event!)
+        }
+        #expect(decoded.count == events.count)
+        #expect(Set(decoded.map { $0.kind.rawValue }).count == 6, "trades, quotes, both bars, statuses, LULD")
+        #expect(String(decoding: lines(decoded, tickers), as: UTF8.self) == String(decoding: text, as: UTF8.self))
+        // Prices, stamps, sizes and sequences are exact; only what NDJSON does not carry differs.
+        for (a, b) in zip(events, decoded) {
+            #expect(a.timestamp == b.timestamp && a.symbol == b.symbol && a.kind == b.kind)
+            if case .trade(let x) = a, case .trade(let y) = b { #expect(x == y) }
+            if case .quote(let x) = a, case .quote(let y) = b { #expect(x == y) }
+        }
+    }
+
+    @Test("the file is read a chunk at a time; lines longer than a chunk, blank and foreign lines are fine; rewind starts again")
+    func reader() throws {
+        let (events, tickers) = events()
+        var text = lines(events, tickers)
+        text += Array("\n{\"kind\":\"nonsense\",\"sym\":\"AAPL\"}\nnot json at all\n".utf8)
+        text += Array("{\"kind\":\"trade\",\"sym\":\"AAPL\",\"pad\":\"\(String(repeating: "x", count: 3 << 20))\",\"t\":5,\"p\":1}".utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recording-\(UUID().uuidString).ndjson").path
+        try Data(text).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try RecordingReader(path: path) { tickers.firstIndex(of: $0).map(SymbolID.init) }
+        var first: [MarketEvent] = []
+        while let e = reader.next() { first.append(e) }
+        #expect(first.count == events.count + 1, "the long last line, without a newline, is an event too")
+        #expect(reader.skippedLines == 2)
+        reader.rewind()
+        var second: [MarketEvent] = []
+        while let e = reader.next() { second.append(e) }
+        #expect(second == first)
+    }
+
+    @Test("a ticker the resolver refuses skips its line")
+    func refusedTicker() {
+        var decoder = NDJSONEventDecoder { $0 == "AAPL" ? 0 : nil }
+        let line = Array(#"{"kind":"trade","sym":"MSFT","t":5,"p":1,"s":1}"#.utf8)
+        #expect(line.withUnsafeBufferPointer { decoder.decode($0) } == nil)
+    }
+}
