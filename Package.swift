@@ -14,6 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TickforgeMarket", targets: ["TickforgeMarket"]),
+        // The library face: `MarketDataSource` and `SyntheticSource` (feed), `UpstreamSource` and
+        // `ReplaySource` (server). examples/market-data-source builds against these.
+        .library(name: "TickforgeFeed", targets: ["TickforgeFeed"]),
+        .library(name: "TickforgeServer", targets: ["TickforgeServer"]),
         .executable(name: "tickforge", targets: ["tickforge"]),
     ],
     dependencies: [

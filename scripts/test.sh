@@ -203,3 +203,10 @@ stop_server
 [ "$alive" = 1 ] || { echo "FAIL the server did not survive the fuzzing"; exit 1; }
 [ "$fuzz_rc" = 0 ] || { echo "FAIL schemathesis found problems (see above)"; exit 1; }
 echo "fuzz: ok"
+
+echo "==> example: examples/market-data-source builds against this package and prints events (its own build, about 4 minutes)"
+swift build --package-path examples/market-data-source
+example_out=$(COUNT=5 SYMBOLS=AAPL timeout 120 "$(swift build --package-path examples/market-data-source --show-bin-path)/print-events")
+echo "$example_out"
+[ "$(grep -c '  AAPL  ' <<< "$example_out")" = 5 ] || { echo "FAIL the example did not print 5 AAPL events from the synthetic source"; exit 1; }
+echo "example: ok"

@@ -167,6 +167,12 @@ public actor FeedHub {
         return Topic(kind: kind, symbol: id)
     }
 
+    /// The ticker an id goes by: a tape's, or a live symbol's.
+    public func ticker(of id: SymbolID) -> String? {
+        if let live, id >= live.symbols.base { return live.symbols.ticker(of: id) }
+        return Int(id) < market.symbolCount ? market.ticker(of: id) : nil
+    }
+
     /// Symbols being generated right now.
     public var activeSymbolCount: Int { engine.symbols.count }
 

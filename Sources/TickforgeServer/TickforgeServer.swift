@@ -178,12 +178,13 @@ public struct TickforgeServer: Sendable {
         let first: [any Service] = (recorder.map { [$0] } ?? []) + [history, app]
         if let replay = configuration.replay, let replayInterest {
             let source = RecordingReplay(settings: replay, speed: configuration.speed, flushIntervalNanoseconds: Int64(configuration.flushIntervalMilliseconds * 1e6),
-                                         interest: replayInterest, symbols: liveSymbols, hub: hub, registry: registry, logger: logger)
+                                         interest: replayInterest, symbols: liveSymbols, publish: HubPublishing.publish(to: hub, registry: registry),
+                                         readersBehind: HubPublishing.readersBehind(registry), logger: logger)
             return first + [source, loop]
         }
         guard let upstream = configuration.upstream, let upstreamInterest, let upstreamStatus else { return first + [loop] }
-        let link = PolygonUpstream(settings: upstream, interest: upstreamInterest, symbols: liveSymbols, hub: hub, registry: registry,
-                                   status: upstreamStatus, logger: logger)
+        let link = PolygonUpstream(settings: upstream, interest: upstreamInterest, symbols: liveSymbols,
+                                   publish: HubPublishing.publish(to: hub, registry: registry), status: upstreamStatus, logger: logger)
         return first + [link, loop]
     }
 }

@@ -38,14 +38,14 @@ struct RecordingReplay: Service {
     let flushIntervalNanoseconds: Int64
     let interest: Interest
     let symbols: LiveSymbolTable
-    let hub: FeedHub
-    let registry: ConnectionRegistry
+    /// Where events go: the hub (`HubPublishing`), or an embedded source's reader.
+    let publish: @Sendable ([MarketEvent]) async -> Void
+    /// At `max`, whether a reader is still behind (the next batch waits until it is not).
+    let readersBehind: @Sendable () async -> Bool
     let logger: Logger
 
     /// Recorded time per batch at `max`, as the stepped clock steps.
     static let steppedBatch: Int64 = 250 * Timestamp.nanosPerMillisecond
-    /// At `max`, a batch waits while any client's backlog holds more than this.
-    static let lowWater = 1 << 20
 
     func run() async throws {
         // Shutdown cancels the waits in here; that is how it ends, not an error.
@@ -90,18 +90,14 @@ struct RecordingReplay: Service {
             }
             switch speed {
             case .max:
-                while await registry.all.contains(where: { $0.subscriber.queue.backlogBytes > Self.lowWater }) {
-                    try await Task.sleep(for: .milliseconds(1))
-                }
+                while await readersBehind() { try await Task.sleep(for: .milliseconds(1)) }
             case .multiplier(let x):
                 let due = startWall + .nanoseconds(Int64(Double(windowEnd - startRecorded) / x))
                 try await Task.sleep(until: due, clock: clock)
             }
             if !batch.isEmpty {
                 published += batch.count
-                for notice in await hub.publish(batch) {
-                    if case .slowConsumer(let id) = notice { await registry.connection(id)?.dropAsSlowConsumer() }
-                }
+                await publish(batch)
             }
             // At max, an empty stretch of the recording costs nothing: go straight to the next event.
             if case .max = speed, !exhausted, pending.timestamp >= windowEnd + window {

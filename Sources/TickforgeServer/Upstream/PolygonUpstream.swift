@@ -46,14 +46,14 @@ final class UpstreamInterest: LiveSource {
 
 /// Keeps one connection to the upstream for as long as the server runs: it authenticates with
 /// the upstream key, subscribes the union of the clients' live topics, publishes what arrives to
-/// the hub, and on any loss reconnects with exponential backoff and jitter, then subscribes the
+/// the hub (or an embedded reader), and on any loss reconnects with exponential backoff and jitter, then subscribes the
 /// union again. Clients stay connected throughout and miss only the upstream's gap.
 struct PolygonUpstream: Service {
     let settings: UpstreamSettings
     let interest: UpstreamInterest
     let symbols: LiveSymbolTable
-    let hub: FeedHub
-    let registry: ConnectionRegistry
+    /// Where decoded events go: the hub (`HubPublishing`), or an embedded source's reader.
+    let publish: @Sendable ([MarketEvent]) async -> Void
     let status: UpstreamStatus
     let logger: Logger
 
@@ -128,11 +128,7 @@ struct PolygonUpstream: Service {
                         guard case .text(let text) = message else { continue }
                         let decoded = decoder.decode(Array(text.utf8))
                         status.update { $0.framesReceived += 1; $0.eventsReceived += decoded.events.count }
-                        if !decoded.events.isEmpty {
-                            for notice in await hub.publish(decoded.events) {
-                                if case .slowConsumer(let id) = notice { await registry.connection(id)?.dropAsSlowConsumer() }
-                            }
-                        }
+                        if !decoded.events.isEmpty { await publish(decoded.events) }
                         for s in decoded.statuses {
                             switch shared.session.withLock({ $0.received(s) }) {
                             case .none:
