@@ -45,6 +45,17 @@ async def alpaca_socket(server, key):
     return ws, json.loads(await ws.recv())
 
 
+async def read_frames(ws, seconds) -> list[str]:
+    """Every raw frame that arrives within `seconds`."""
+    frames, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            frames.append(await asyncio.wait_for(ws.recv(), left))
+        except asyncio.TimeoutError:
+            break
+    return frames
+
+
 async def next_message(ws, matches, timeout_s=TIMEOUT_S):
     """Reads frames until one holds a message that `matches`; returns that message."""
     deadline = time.monotonic() + timeout_s

@@ -19,7 +19,7 @@ from alpaca.data.live import StockDataStream
 from massive.websocket import WebSocketClient
 
 from conftest import stop_alpaca, stop_polygon, wait_until
-from fault_sockets import polygon_socket
+from fault_sockets import polygon_socket, read_frames
 from test_journal import journal
 from test_scenarios import ctl
 
@@ -49,14 +49,7 @@ def upstream_connections(upstream) -> list[str]:
 
 async def read_for(ws, seconds) -> list[dict]:
     """Every event message that arrives within `seconds`."""
-    got, deadline = [], time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            frame = json.loads(await asyncio.wait_for(ws.recv(), left))
-        except asyncio.TimeoutError:
-            break
-        got += [m for m in frame if m.get("ev") != "status"]
-    return got
+    return [m for f in await read_frames(ws, seconds) for m in json.loads(f) if m.get("ev") != "status"]
 
 
 def topics_of(messages) -> set[str]:
@@ -244,3 +237,36 @@ def test_a_wrong_upstream_key_is_reported_and_synthetic_symbols_keep_flowing(ser
         await ws.close()
 
     asyncio.run(run())
+
+
+def test_massive_through_the_proxy_comes_back_after_a_drop_at_the_proxy_and_the_upstream_is_untouched(serve, proxy):
+    upstream = upstream_server(serve)
+    p = live_proxy(proxy, upstream)
+
+    def connection_of(key):
+        found = [c for c in p.connections() if c["key"] == key and c["authenticated"] and c["subscriptions"]]
+        return found[0] if len(found) == 1 else None
+
+    async def run():
+        received = []
+        client = WebSocketClient(api_key="k", feed=p.feed, market="stocks", secure=False, subscriptions=["T.AAPL"], max_reconnects=5)
+
+        async def handler(msgs):
+            received.extend(msgs)
+
+        task = asyncio.create_task(client.connect(handler))
+        try:
+            assert await asyncio.to_thread(wait_until, lambda: received and connection_of("k"), TIMEOUT_S)
+            first = connection_of("k")
+            ctl(p, "drop", first["id"])
+            # A new connection, resubscribed to what it had, and data again through it.
+            assert await asyncio.to_thread(wait_until, lambda: (c := connection_of("k")) is not None and c["id"] != first["id"], TIMEOUT_S)
+            assert connection_of("k")["subscriptions"] == {"T": ["AAPL"]}
+            before = len(received)
+            assert await asyncio.to_thread(wait_until, lambda: len(received) > before, TIMEOUT_S)
+        finally:
+            await stop_polygon(client, task)
+        assert {m.symbol for m in received} == {"AAPL"}
+
+    asyncio.run(run())
+    assert len(upstream_connections(upstream)) == 1, "a client's drop at the proxy never reaches the upstream connection"

@@ -14,7 +14,7 @@ import websockets
 from alpaca.data.live import StockDataStream
 
 from conftest import Server, stop_alpaca, wait_until
-from fault_sockets import polygon_socket
+from fault_sockets import polygon_socket, read_frames
 
 TIMEOUT_S = 90
 
@@ -28,12 +28,7 @@ async def record_frames(server, params, seconds, key="k"):
     """The raw data frames a client subscribed to `params` reads for `seconds`."""
     ws = await polygon_socket(server, key)
     await ws.send(json.dumps({"action": "subscribe", "params": params}))
-    frames, deadline = [], time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            frames.append(await asyncio.wait_for(ws.recv(), left))
-        except asyncio.TimeoutError:
-            break
+    frames = await read_frames(ws, seconds)
     await ws.close()
     return [f for f in frames if '"ev":"status"' not in f]
 

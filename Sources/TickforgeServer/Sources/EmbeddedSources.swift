@@ -15,7 +15,7 @@ public final class UpstreamSource: MarketDataSource {
     private let settings: UpstreamSettings
     private let status: UpstreamStatus
     private let logger: Logger
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let run = SourceRun()
 
     public init(settings: UpstreamSettings, logger: Logger, bufferCapacity: Int = 65_536) {
         self.settings = settings
@@ -35,18 +35,10 @@ public final class UpstreamSource: MarketDataSource {
     public func start() async throws {
         let upstream = PolygonUpstream(settings: settings, interest: interest, symbols: symbols,
                                        publish: EmbeddedPublishing.publish(to: buffer, symbols: symbols), status: status, logger: logger)
-        task.withLock { t in
-            guard t == nil else { return }
-            t = Task { try? await upstream.run() }
-        }
+        run.start { try await upstream.run() }
     }
 
-    public func stop() async {
-        let running = task.withLock { t in defer { t = nil }; return t }
-        running?.cancel()
-        await running?.value
-        await buffer.finish()
-    }
+    public func stop() async { await run.stop(finishing: buffer) }
 
     public func subscribe(_ topics: [LiveTopic]) async {
         interest.interestChanged(LiveInterestChange(added: topics, removed: []))
@@ -66,7 +58,7 @@ public final class ReplaySource: MarketDataSource {
     private let interest = RecordingReplay.Interest()
     private let symbols = LiveSymbolTable(base: 0)
     private let replay: RecordingReplay
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let run = SourceRun()
     private let topics = TopicSet()
 
     public init(settings: ReplaySettings, speed: ClockSpeed = .multiplier(1), logger: Logger, bufferCapacity: Int = 65_536) {
@@ -92,18 +84,10 @@ public final class ReplaySource: MarketDataSource {
     public func start() async throws {
         let replay = self.replay
         guard FileManager.default.isReadableFile(atPath: replay.settings.path) else { throw ReplayError.unreadable(replay.settings.path) }
-        task.withLock { t in
-            guard t == nil else { return }
-            t = Task { try? await replay.run() }
-        }
+        run.start { try await replay.run() }
     }
 
-    public func stop() async {
-        let running = task.withLock { t in defer { t = nil }; return t }
-        running?.cancel()
-        await running?.value
-        await buffer.finish()
-    }
+    public func stop() async { await run.stop(finishing: buffer) }
 
     public func subscribe(_ topics: [LiveTopic]) async {
         self.topics.add(topics)
@@ -140,4 +124,24 @@ final class TopicSet: Sendable {
     var current: Set<LiveTopic> { topics.withLock { $0 } }
     func add(_ more: [LiveTopic]) { topics.withLock { $0.formUnion(more) } }
     func remove(_ gone: [LiveTopic]) { topics.withLock { $0.subtract(gone) } }
+}
+
+/// The task an embedded source produces in: started once, and on stop cancelled, waited for, and
+/// the reader's stream finished.
+final class SourceRun: Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    func start(_ body: @escaping @Sendable () async throws -> Void) {
+        task.withLock { t in
+            guard t == nil else { return }
+            t = Task { try? await body() }
+        }
+    }
+
+    func stop(finishing buffer: SourceEventBuffer) async {
+        let running = task.withLock { t in defer { t = nil }; return t }
+        running?.cancel()
+        await running?.value
+        await buffer.finish()
+    }
 }
