@@ -183,7 +183,7 @@ public struct TickforgeServer: Sendable {
             return first + [source, loop]
         }
         guard let upstream = configuration.upstream, let upstreamInterest, let upstreamStatus else { return first + [loop] }
-        let link = PolygonUpstream(settings: upstream, interest: upstreamInterest, symbols: liveSymbols,
+        let link = UpstreamLink(settings: upstream, interest: upstreamInterest, symbols: liveSymbols,
                                    publish: HubPublishing.publish(to: hub, registry: registry), status: upstreamStatus, logger: logger)
         return first + [link, loop]
     }

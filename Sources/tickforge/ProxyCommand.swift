@@ -6,7 +6,7 @@ import TickforgeServer
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
-        abstract: "Relay a Polygon/Massive stocks feed to many clients over one upstream connection, with synthetic symbols mixed in.",
+        abstract: "Relay a Polygon/Massive or Alpaca stock feed to many clients over one upstream connection, with synthetic symbols mixed in.",
         discussion: """
         Clients connect exactly as to `serve` (Polygon at /stocks, Alpaca at /v2/{iex,sip,…}) and authenticate with the \
         proxy's own --api-key rules. Tickers in --synthetic come from the synthetic market and are never asked of the \
@@ -15,11 +15,14 @@ struct ProxyCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "The upstream stream, e.g. wss://socket.massive.com/stocks, or ws://127.0.0.1:8765/stocks for another tickforge (env TICKFORGE_UPSTREAM).")
+    @Option(help: "The upstream stream: wss://socket.massive.com/stocks (Polygon/Massive), wss://stream.data.alpaca.markets/v2/iex (Alpaca: any path under /v2/), or another tickforge's (env TICKFORGE_UPSTREAM).")
     var upstream: String?
 
-    @Option(name: .customLong("upstream-key"), help: "The key the proxy authenticates upstream with (env MASSIVE_API_KEY or POLYGON_API_KEY). Clients never see it.")
+    @Option(name: .customLong("upstream-key"), help: "The key the proxy authenticates upstream with (env MASSIVE_API_KEY or POLYGON_API_KEY; for Alpaca, APCA_API_KEY_ID). Clients never see it.")
     var upstreamKey: String?
+
+    @Option(name: .customLong("upstream-secret"), help: "An Alpaca upstream's secret key (env APCA_API_SECRET_KEY).")
+    var upstreamSecret: String?
 
     @Option(help: "Comma-separated tickers served from the synthetic market, never asked of the upstream (env FAKE_DATA_SYMBOLS when ENABLE_FAKE_DATA=true; ENABLE_FAKE_DATA=false serves none). Default: FAKETICKER,TESTSTOCK.")
     var synthetic: String?
@@ -36,15 +39,24 @@ struct ProxyCommand: AsyncParsableCommand {
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
             throw CLIError("--upstream must be a ws:// or wss:// URL, got '\(url)'")
         }
-        guard let key = upstreamKey ?? MarketOptions.firstEnvironment(["MASSIVE_API_KEY", "POLYGON_API_KEY"])?.1 else {
-            throw CLIError("proxy needs the upstream's key: pass --upstream-key or set MASSIVE_API_KEY (or POLYGON_API_KEY)")
+        let settings: UpstreamSettings
+        if UpstreamSettings.isAlpacaURL(url) {
+            guard let key = upstreamKey ?? env("APCA_API_KEY_ID"), let secret = upstreamSecret ?? env("APCA_API_SECRET_KEY") else {
+                throw CLIError("an Alpaca upstream needs its keys: pass --upstream-key and --upstream-secret, or set APCA_API_KEY_ID and APCA_API_SECRET_KEY")
+            }
+            settings = UpstreamSettings(url: url, key: key, dialect: .alpaca(secret: secret))
+        } else {
+            guard let key = upstreamKey ?? MarketOptions.firstEnvironment(["MASSIVE_API_KEY", "POLYGON_API_KEY"])?.1 else {
+                throw CLIError("proxy needs the upstream's key: pass --upstream-key or set MASSIVE_API_KEY (or POLYGON_API_KEY)")
+            }
+            settings = UpstreamSettings(url: url, key: key)
         }
         var options = market
         options.symbols = try syntheticTickers()
         options.universe = "fixed"
         let resolved = try options.resolve(allowingNoSymbols: true)
         var config = try serving.configuration(market: resolved.configuration)
-        config.upstream = UpstreamSettings(url: url, key: key)
+        config.upstream = settings
         try await ServerRunner.run(config, symbols: resolved.symbols, label: "tickforge.proxy")
     }
 

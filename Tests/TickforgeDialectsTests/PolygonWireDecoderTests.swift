@@ -37,7 +37,7 @@ struct PolygonWireDecoderTests {
         var decoder = PolygonWireDecoder { tickers.firstIndex(of: $0).map(SymbolID.init) }
         let decoded = decoder.decode(original)
         #expect(decoded.skipped == 0)
-        #expect(decoded.statuses.isEmpty)
+        #expect(decoded.notices.isEmpty)
         let kinds = Set(decoded.events.map { "\($0.kind.rawValue)" })
         #expect(kinds.count >= 3, "trades, quotes and bars at least")
         #expect(decoded.events.count > 100)
@@ -65,7 +65,7 @@ struct PolygonWireDecoderTests {
         var decoder = PolygonWireDecoder { _ in 0 }
         let d = decoder.decode(Array(text.utf8))
         #expect(d.events.isEmpty)
-        #expect(d.statuses == [.init(status: "auth_success", message: "authenticated"), .init(status: "success", message: "subscribed to: T.AAPL")])
+        #expect(d.notices == [.init(status: "auth_success", message: "authenticated"), .init(status: "success", message: "subscribed to: T.AAPL")])
     }
 
     @Test("tickers the resolver refuses, unknown events and unknown keys are skipped; other events still come")

@@ -87,8 +87,9 @@ def proxy():
     """Starts `tickforge proxy` in front of an upstream `Server`, with that upstream's key."""
     started: list[Server] = []
 
-    def start(upstream: Server, *args: str, key: str = "upkey", env: dict | None = None) -> Server:
-        s = Server("--upstream", f"ws://{upstream.feed}/stocks", "--upstream-key", key, *args, command="proxy", env=env)
+    def start(upstream: Server, *args: str, key: str = "upkey", path: str = "/stocks", env: dict | None = None) -> Server:
+        secret = ("--upstream-secret", "upsecret") if path.startswith("/v2/") else ()
+        s = Server("--upstream", f"ws://{upstream.feed}{path}", "--upstream-key", key, *secret, *args, command="proxy", env=env)
         started.append(s)
         return s
 

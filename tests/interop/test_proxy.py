@@ -270,3 +270,47 @@ def test_massive_through_the_proxy_comes_back_after_a_drop_at_the_proxy_and_the_
 
     asyncio.run(run())
     assert len(upstream_connections(upstream)) == 1, "a client's drop at the proxy never reaches the upstream connection"
+
+
+def test_an_alpaca_upstream_serves_a_polygon_client_field_by_field(serve, proxy):
+    upstream = serve("--api-key", UPSTREAM_KEY, "--api-key", "direct", "--symbols", "AAPL")
+    p = live_proxy(proxy, upstream, path="/v2/iex")
+
+    async def run():
+        # The upstream's own Alpaca trades, straight from it, as the reference.
+        direct = await websockets.connect(f"ws://{upstream.feed}/v2/iex", ping_interval=None)
+        await direct.recv()
+        await direct.send(json.dumps({"action": "auth", "key": "direct", "secret": "s"}))
+        await direct.recv()
+        await direct.send(json.dumps({"action": "subscribe", "trades": ["AAPL"]}))
+        client = await polygon_socket(p, "k")
+        await subscribe(client, "T.AAPL")
+        reference, via = {}, {}
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline and len([i for i in via if i in reference]) < 20:
+            a, b = await asyncio.gather(read_frames(direct, 1), read_for(client, 1))
+            for f in a:
+                for m in json.loads(f):
+                    if m.get("T") == "t":
+                        reference[m["i"]] = m
+            for m in b:
+                via[int(m["i"])] = m
+        await direct.close()
+        await client.close()
+        matched = [i for i in via if i in reference]
+        assert len(matched) >= 20, (len(via), len(reference))
+        for i in matched:
+            r, m = reference[i], via[i]
+            assert m["ev"] == "T" and m["sym"] == "AAPL"
+            assert m["p"] == r["p"] and m["s"] == r["s"]
+            # Alpaca's RFC 3339 nanoseconds, as Polygon's milliseconds.
+            assert r["t"].startswith(time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(m["t"] / 1000)))
+
+    asyncio.run(run())
+    proxy_connection = [e["connection"] for e in journal(upstream, kind="authenticated") if e["key"] == UPSTREAM_KEY]
+    assert len(proxy_connection) == 1
+    sent = [e["text"] for e in journal(upstream, kind="received", connection=proxy_connection[0]) if '"auth"' not in e["text"]]
+    # Alpaca's own subscribe form; the unsubscribe follows once the client has gone.
+    assert sent[0] == '{"action":"subscribe","trades":["AAPL"]}', sent
+    assert wait_until(lambda: '{"action":"unsubscribe","trades":["AAPL"]}' in
+                      [e["text"] for e in journal(upstream, kind="received", connection=proxy_connection[0])], TIMEOUT_S)

@@ -5,31 +5,14 @@ import TickforgeMarket
 /// authenticates, keeps the upstream subscribed to exactly the union its clients want, and says
 /// what the upstream's statuses mean. A pure state machine: the transport feeds it statuses and
 /// interest, and sends the text it returns.
-public struct PolygonUpstreamSession: Sendable {
-    public enum State: String, Sendable, Equatable {
-        /// Connected, the key sent, no answer yet.
-        case authenticating
-        /// Authenticated: subscriptions flow.
-        case live
-        /// The upstream refused the key: the connection is over and the key must change.
-        case authFailed = "auth_failed"
-        /// The upstream evicted this connection (another one took the key's place).
-        case evicted
-    }
-
-    /// What the transport does after a status.
-    public enum Step: Sendable, Equatable {
-        /// Nothing: the status is for the proxy alone (`connected`, acks, a param's error).
-        case none
-        /// Authenticated: send `update(to:)` for the current interest, which is the whole union.
-        case ready
-        /// The connection is over: close it and report `reason`.
-        case end(reason: String)
-    }
+public struct PolygonUpstreamSession: UpstreamSession {
+    public typealias State = UpstreamSessionState
+    public typealias Step = UpstreamStep
 
     public private(set) var state = State.authenticating
     /// Params subscribed on this connection, as the upstream acknowledged them or as sent.
     public private(set) var subscribed = Set<String>()
+    public var subscribedCount: Int { subscribed.count }
     private let key: String
 
     public init(key: String) { self.key = key }
@@ -47,7 +30,7 @@ public struct PolygonUpstreamSession: Sendable {
     ///
     /// Subscriptions are not sent from here: the transport sends every `update(to:)` from one
     /// task, so that a subscribe and an unsubscribe of the same param never cross on the wire.
-    public mutating func received(_ status: PolygonWireDecoder.Status) -> Step {
+    public mutating func received(_ status: UpstreamNotice) -> Step {
         switch status.status {
         case "auth_success":
             state = .live

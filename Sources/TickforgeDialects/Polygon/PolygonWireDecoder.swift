@@ -8,19 +8,10 @@ import TickforgeMarket
 /// except for what the wire does not carry exactly (a bar's VWAPs come back to four decimals and
 /// its trade count from its average size). It scans bytes without building strings or
 /// dictionaries, because a proxy reads every event of its upstream.
-public struct PolygonWireDecoder {
+public struct PolygonWireDecoder: UpstreamDecoding {
     /// A status message (`connected`, `auth_success`, `success`, `max_connections`, …).
-    public struct Status: Sendable, Equatable {
-        public var status: String
-        public var message: String
-    }
-
-    public struct Decoded: Sendable {
-        public var events: [MarketEvent] = []
-        public var statuses: [Status] = []
-        /// Objects that were not understood (no known `ev`, or a missing field).
-        public var skipped = 0
-    }
+    public typealias Status = UpstreamNotice
+    public typealias Decoded = UpstreamFrame
 
     /// Ids of tickers, asked once per ticker and then remembered: by their bytes packed in a word
     /// when they fit in eight (nearly all do), so a lookup allocates nothing.
@@ -64,7 +55,7 @@ public struct PolygonWireDecoder {
         guard let evRange = f.textRange(.ev), evRange.count <= 8 else { out.skipped += 1; return }
         let ev = WireKey.pack(buffer[evRange])
         if ev == Self.evStatus {
-            out.statuses.append(Status(status: f.string(.status, buffer) ?? "", message: f.string(.message, buffer) ?? ""))
+            out.notices.append(Status(status: f.string(.status, buffer) ?? "", message: f.string(.message, buffer) ?? ""))
             return
         }
         guard let tickerRange = f.textRange(ev == Self.evLULD ? .bigT : .sym), let symbol = id(of: buffer[tickerRange]) else {
@@ -159,10 +150,13 @@ public struct PolygonWireDecoder {
 /// one costs an integer compare.
 enum WireKey: Int, CaseIterable {
     case ev, sym, bigT, i, x, p, s, c, t, q, z, pt, trfi, trft, bx, bp, bs, ax, ap, `as`, v, av, op, vw, o, h, l, a, e, status, message
+    // Alpaca's: the symbol, a bar's trade count, control messages, status words, LULD bands.
+    case bigS, n, msg, code, sc, rc, u, d
 
     var name: String {
         switch self {
         case .bigT: "T"
+        case .bigS: "S"
         case .as: "as"
         default: "\(self)"
         }
@@ -194,14 +188,17 @@ struct WireNumber {
     var scale: Int
 
     /// The number in units of 1/10,000 (a `Price`), rounding past four decimals.
-    var fixed4: Int64 {
-        if scale <= 4 {
+    var fixed4: Int64 { fixed(decimals: 4) }
+
+    /// The number in units of 10^-decimals, rounding past them.
+    func fixed(decimals: Int) -> Int64 {
+        if scale <= decimals {
             var v = mantissa
-            for _ in scale..<4 { v = v.multipliedReportingOverflow(by: 10).partialValue }
+            for _ in scale..<decimals { v = v.multipliedReportingOverflow(by: 10).partialValue }
             return v
         }
         var divisor: Int64 = 1
-        for _ in 4..<min(scale, 18) { divisor *= 10 }
+        for _ in decimals..<min(scale, decimals + 18) { divisor = divisor.multipliedReportingOverflow(by: 10).partialValue }
         return (mantissa + (mantissa >= 0 ? divisor / 2 : -divisor / 2)) / divisor
     }
 
@@ -320,8 +317,14 @@ struct JSONScanner {
             while true {
                 skipSpace()
                 if peek == UInt8(ascii: "]") { advance(); return true }
-                guard let n = readNumber() else { return false }
-                fields.list.insert(UInt8(truncatingIfNeeded: n.integer))
+                // Polygon's codes are numbers; Alpaca's are one-character strings (kept as that character).
+                if peek == UInt8(ascii: "\"") {
+                    guard let range = readString() else { return false }
+                    fields.list.insert(range.isEmpty ? 0 : bytes[range.lowerBound])
+                } else {
+                    guard let n = readNumber() else { return false }
+                    fields.list.insert(UInt8(truncatingIfNeeded: n.integer))
+                }
                 skipSpace()
                 if peek == UInt8(ascii: ",") { advance() }
             }

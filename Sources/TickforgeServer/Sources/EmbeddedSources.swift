@@ -33,7 +33,7 @@ public final class UpstreamSource: MarketDataSource {
     }
 
     public func start() async throws {
-        let upstream = PolygonUpstream(settings: settings, interest: interest, symbols: symbols,
+        let upstream = UpstreamLink(settings: settings, interest: interest, symbols: symbols,
                                        publish: EmbeddedPublishing.publish(to: buffer, symbols: symbols), status: status, logger: logger)
         run.start { try await upstream.run() }
     }

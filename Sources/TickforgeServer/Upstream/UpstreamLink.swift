@@ -6,18 +6,49 @@ import TickforgeFeed
 import TickforgeMarket
 import WSClient
 
-/// Where a proxy's live symbols come from: one connection to a Polygon/Massive stocks stream.
+/// Where a proxy's live symbols come from: one connection to a Polygon/Massive stocks stream or
+/// an Alpaca stock stream.
 public struct UpstreamSettings: Sendable {
-    /// e.g. `wss://socket.massive.com/stocks`, or `ws://127.0.0.1:8765/stocks` for another tickforge.
+    public enum Dialect: Sendable, Equatable {
+        case polygon
+        /// Alpaca authenticates with a key id and a secret.
+        case alpaca(secret: String)
+    }
+
+    /// e.g. `wss://socket.massive.com/stocks`, `wss://stream.data.alpaca.markets/v2/iex`, or
+    /// `ws://127.0.0.1:8765/stocks` for another tickforge.
     public var url: String
     public var key: String
-    public init(url: String, key: String) {
+    public var dialect: Dialect
+
+    public init(url: String, key: String, dialect: Dialect = .polygon) {
         self.url = url
         self.key = key
+        self.dialect = dialect
+    }
+
+    /// The dialect a URL's path names: Alpaca's streams live under `/v2/` (and `/v1beta…/`).
+    public static func isAlpacaURL(_ url: String) -> Bool {
+        let path = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(3).first.map { "/" + $0 } ?? ""
+        return path.hasPrefix("/v2/") || path.hasPrefix("/v1beta")
+    }
+
+    func makeSession() -> any UpstreamSession {
+        switch dialect {
+        case .polygon: PolygonUpstreamSession(key: key)
+        case .alpaca(let secret): AlpacaUpstreamSession(key: key, secret: secret)
+        }
+    }
+
+    func makeDecoder(_ symbols: LiveSymbolTable) -> any UpstreamDecoding {
+        switch dialect {
+        case .polygon: PolygonWireDecoder { symbols.id(for: $0) }
+        case .alpaca: AlpacaWireDecoder { symbols.id(for: $0) }
+        }
     }
 }
 
-/// The hub's `LiveSource` for a Polygon upstream: it remembers the union of interest the hub
+/// The hub's `LiveSource` for an upstream: it remembers the union of interest the hub
 /// reports and wakes the connection's writer, which brings the upstream's subscriptions to it.
 final class UpstreamInterest: LiveSource {
     private struct State {
@@ -48,7 +79,7 @@ final class UpstreamInterest: LiveSource {
 /// the upstream key, subscribes the union of the clients' live topics, publishes what arrives to
 /// the hub (or an embedded reader), and on any loss reconnects with exponential backoff and jitter, then subscribes the
 /// union again. Clients stay connected throughout and miss only the upstream's gap.
-struct PolygonUpstream: Service {
+struct UpstreamLink: Service {
     let settings: UpstreamSettings
     let interest: UpstreamInterest
     let symbols: LiveSymbolTable
@@ -99,7 +130,7 @@ struct PolygonUpstream: Service {
     }
 
     private func connectOnce() async -> Ending {
-        let shared = ConnectionState(key: settings.key)
+        let shared = ConnectionState(session: settings.makeSession())
         let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         do {
             let close = try await WebSocketClient.connect(
@@ -112,7 +143,7 @@ struct PolygonUpstream: Service {
                     group.addTask {
                         for await _ in wakes {
                             let messages = shared.session.withLock { $0.update(to: interest.current) }
-                            status.update { $0.subscribedParams = shared.session.withLock { $0.subscribed.count } }
+                            status.update { $0.subscribedParams = shared.session.withLock { $0.subscribedCount } }
                             for m in messages { try await outbound.write(.text(m)) }
                         }
                     }
@@ -123,13 +154,13 @@ struct PolygonUpstream: Service {
                             try await outbound.close(.goingAway, reason: nil)
                         }
                     }
-                    var decoder = PolygonWireDecoder { symbols.id(for: $0) }
+                    var decoder = settings.makeDecoder(symbols)
                     reading: for try await message in inbound.messages(maxSize: 1 << 24) {
                         guard case .text(let text) = message else { continue }
                         let decoded = decoder.decode(Array(text.utf8))
                         status.update { $0.framesReceived += 1; $0.eventsReceived += decoded.events.count }
                         if !decoded.events.isEmpty { await publish(decoded.events) }
-                        for s in decoded.statuses {
+                        for s in decoded.notices {
                             switch shared.session.withLock({ $0.received(s) }) {
                             case .none:
                                 continue
@@ -161,7 +192,7 @@ struct PolygonUpstream: Service {
 
 /// One connection's session and ending, shared by its reader and writer tasks.
 private final class ConnectionState: Sendable {
-    let session: Mutex<PolygonUpstreamSession>
-    let ended = Mutex<PolygonUpstream.Ending?>(nil)
-    init(key: String) { session = Mutex(PolygonUpstreamSession(key: key)) }
+    let session: Mutex<any UpstreamSession>
+    let ended = Mutex<UpstreamLink.Ending?>(nil)
+    init(session: any UpstreamSession) { self.session = Mutex(session) }
 }
