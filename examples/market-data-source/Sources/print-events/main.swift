@@ -2,8 +2,9 @@
 //
 //   USE_SYNTHETIC_DATA=true  (the default)   the synthetic market, in this process
 //   REPLAY_FILE=session.ndjson               a recording (`tickforge serve --record`)
-//   USE_SYNTHETIC_DATA=false                 a Polygon/Massive upstream: MASSIVE_API_KEY,
-//                                            and MARKET_DATA_URL (default wss://socket.massive.com/stocks)
+//   USE_SYNTHETIC_DATA=false                 an upstream: MARKET_DATA_URL (default wss://socket.massive.com/stocks)
+//                                            with MASSIVE_API_KEY, or an Alpaca URL (…/v2/iex) with
+//                                            APCA_API_KEY_ID and APCA_API_SECRET_KEY
 //
 //   SYMBOLS=AAPL,MSFT  (default AAPL)   COUNT=20  (events to print, then stop)
 import Foundation
@@ -20,10 +21,16 @@ func pickSource() throws -> any MarketDataSource {
         return ReplaySource(settings: ReplaySettings(path: file, loop: false), speed: .max, logger: logger)
     }
     if env["USE_SYNTHETIC_DATA"]?.lowercased() == "false" {
+        let url = env["MARKET_DATA_URL"] ?? "wss://socket.massive.com/stocks"
+        if UpstreamSettings.isAlpacaURL(url) {
+            guard let key = env["APCA_API_KEY_ID"], let secret = env["APCA_API_SECRET_KEY"] else {
+                throw ExampleError("an Alpaca MARKET_DATA_URL needs APCA_API_KEY_ID and APCA_API_SECRET_KEY")
+            }
+            return UpstreamSource(settings: UpstreamSettings(url: url, key: key, dialect: .alpaca(secret: secret)), logger: logger)
+        }
         guard let key = env["MASSIVE_API_KEY"] ?? env["POLYGON_API_KEY"] else {
             throw ExampleError("USE_SYNTHETIC_DATA=false needs MASSIVE_API_KEY (or POLYGON_API_KEY)")
         }
-        let url = env["MARKET_DATA_URL"] ?? "wss://socket.massive.com/stocks"
         return UpstreamSource(settings: UpstreamSettings(url: url, key: key), logger: logger)
     }
     return SyntheticSource(configuration: .standard(seed: 42))
