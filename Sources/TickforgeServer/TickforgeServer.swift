@@ -78,8 +78,8 @@ public struct TickforgeServer: Sendable {
         let market = Market(configuration: configuration.market, timeline: book.timeline)
         // A proxy: tickers outside the synthetic universe are asked of the upstream. A replay:
         // every ticker comes from the recording.
-        let upstreamInterest = configuration.upstream.map { _ in UpstreamInterest() }
-        let replayInterest = configuration.replay.map { _ in RecordingReplay.Interest() }
+        let upstreamInterest = configuration.upstream.map { _ in LiveInterest() }
+        let replayInterest = configuration.replay.map { _ in LiveInterest() }
         let liveSource: (any LiveSource)? = upstreamInterest ?? replayInterest
         let liveSymbols = LiveSymbolTable(base: SymbolID(configuration.hub.maxSymbols))
         let recorder = try configuration.recordPath.map { path in

@@ -24,19 +24,12 @@ public struct ReplaySettings: Sendable {
 /// runs; so the same recording, subscribed the same way, gives the same frames, byte for byte,
 /// on every run. At `max`, a batch goes out only once every client's backlog is nearly drained.
 struct RecordingReplay: Service {
-    /// Ignores interest: the hub routes only what someone subscribed to.
-    final class Interest: LiveSource {
-        private let topics = Mutex(Set<LiveTopic>())
-        func interestChanged(_ change: LiveInterestChange) {
-            topics.withLock { $0.subtract(change.removed); $0.formUnion(change.added) }
-        }
-        var isEmpty: Bool { topics.withLock { $0.isEmpty } }
-    }
-
     let settings: ReplaySettings
     let speed: ClockSpeed
     let flushIntervalNanoseconds: Int64
-    let interest: Interest
+    /// What clients subscribed to: the replay starts with the first subscription (the hub routes
+    /// each event only to those who asked for it).
+    let interest: LiveInterest
     let symbols: LiveSymbolTable
     /// Where events go: the hub (`HubPublishing`), or an embedded source's reader.
     let publish: @Sendable ([MarketEvent]) async -> Void
@@ -54,7 +47,7 @@ struct RecordingReplay: Service {
 
     private func replay() async throws {
         let reader = try RecordingReader(path: settings.path) { symbols.id(for: $0) }
-        while interest.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        while interest.current.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         var pass = 1
         repeat {
             let published = try await replayOnce(reader, pass: pass)

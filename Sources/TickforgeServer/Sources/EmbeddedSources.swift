@@ -10,7 +10,7 @@ import TickforgeMarket
 public final class UpstreamSource: MarketDataSource {
     public let events: AsyncStream<SourcedEvent>
     private let buffer: SourceEventBuffer
-    private let interest = UpstreamInterest()
+    private let interest = LiveInterest()
     private let symbols = LiveSymbolTable(base: 0)
     private let settings: UpstreamSettings
     private let status: UpstreamStatus
@@ -55,22 +55,21 @@ public final class UpstreamSource: MarketDataSource {
 public final class ReplaySource: MarketDataSource {
     public let events: AsyncStream<SourcedEvent>
     private let buffer: SourceEventBuffer
-    private let interest = RecordingReplay.Interest()
+    private let interest = LiveInterest()
     private let symbols = LiveSymbolTable(base: 0)
     private let replay: RecordingReplay
     private let run = SourceRun()
-    private let topics = TopicSet()
 
     public init(settings: ReplaySettings, speed: ClockSpeed = .multiplier(1), logger: Logger, bufferCapacity: Int = 65_536) {
         buffer = SourceEventBuffer(capacity: bufferCapacity)
         events = buffer.stream
-        let (buffer, symbols, topics) = (self.buffer, self.symbols, self.topics)
+        let (buffer, symbols, interest) = (self.buffer, self.symbols, self.interest)
         let deliver = EmbeddedPublishing.publish(to: buffer, symbols: symbols)
         replay = RecordingReplay(
             settings: settings, speed: speed, flushIntervalNanoseconds: 5 * Timestamp.nanosPerMillisecond, interest: interest, symbols: symbols,
             publish: { events in
                 // The hub would route by topic; here the source filters what nobody asked for.
-                let wanted = topics.current
+                let wanted = interest.current
                 await deliver(events.filter { e in
                     guard let ticker = symbols.ticker(of: e.symbol) else { return false }
                     return wanted.contains(LiveTopic(kind: e.kind, ticker: ticker)) || wanted.contains(LiveTopic(kind: e.kind, ticker: "*"))
@@ -90,12 +89,10 @@ public final class ReplaySource: MarketDataSource {
     public func stop() async { await run.stop(finishing: buffer) }
 
     public func subscribe(_ topics: [LiveTopic]) async {
-        self.topics.add(topics)
         interest.interestChanged(LiveInterestChange(added: topics, removed: []))
     }
 
     public func unsubscribe(_ topics: [LiveTopic]) async {
-        self.topics.remove(topics)
         interest.interestChanged(LiveInterestChange(added: [], removed: topics))
     }
 
@@ -116,14 +113,6 @@ enum EmbeddedPublishing {
             await buffer.put(events.compactMap { e in symbols.ticker(of: e.symbol).map { SourcedEvent(ticker: $0, event: e) } })
         }
     }
-}
-
-/// Topics asked for, shared with the replay's task.
-final class TopicSet: Sendable {
-    private let topics = Mutex(Set<LiveTopic>())
-    var current: Set<LiveTopic> { topics.withLock { $0 } }
-    func add(_ more: [LiveTopic]) { topics.withLock { $0.formUnion(more) } }
-    func remove(_ gone: [LiveTopic]) { topics.withLock { $0.subtract(gone) } }
 }
 
 /// The task an embedded source produces in: started once, and on stop cancelled, waited for, and

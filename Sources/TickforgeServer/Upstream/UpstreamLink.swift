@@ -48,40 +48,13 @@ public struct UpstreamSettings: Sendable {
     }
 }
 
-/// The hub's `LiveSource` for an upstream: it remembers the union of interest the hub
-/// reports and wakes the connection's writer, which brings the upstream's subscriptions to it.
-final class UpstreamInterest: LiveSource {
-    private struct State {
-        var interest = Set<LiveTopic>()
-        var wake: AsyncStream<Void>.Continuation?
-    }
-    private let state = Mutex(State())
-
-    func interestChanged(_ change: LiveInterestChange) {
-        let wake = state.withLock { s in
-            s.interest.subtract(change.removed)
-            s.interest.formUnion(change.added)
-            return s.wake
-        }
-        wake?.yield()
-    }
-
-    var current: Set<LiveTopic> { state.withLock { $0.interest } }
-
-    /// The writer of the connection now open, woken on every change (`nil` between connections).
-    func setWake(_ wake: AsyncStream<Void>.Continuation?) {
-        state.withLock { $0.wake = wake }
-        wake?.yield()
-    }
-}
-
 /// Keeps one connection to the upstream for as long as the server runs: it authenticates with
 /// the upstream key, subscribes the union of the clients' live topics, publishes what arrives to
 /// the hub (or an embedded reader), and on any loss reconnects with exponential backoff and jitter, then subscribes the
 /// union again. Clients stay connected throughout and miss only the upstream's gap.
 struct UpstreamLink: Service {
     let settings: UpstreamSettings
-    let interest: UpstreamInterest
+    let interest: LiveInterest
     let symbols: LiveSymbolTable
     /// Where decoded events go: the hub (`HubPublishing`), or an embedded source's reader.
     let publish: @Sendable ([MarketEvent]) async -> Void
