@@ -8,7 +8,7 @@ struct Tickforge: AsyncParsableCommand {
         commandName: "tickforge",
         abstract: "A deterministic synthetic US-equities market.",
         version: TickforgeVersion.current,
-        subcommands: [ServeCommand.self, ProxyCommand.self, ReplayCommand.self, CtlCommand.self, TailCommand.self, GenerateCommand.self, AnalyzeCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ProxyCommand.self, ReplayCommand.self, ImportCommand.self, CtlCommand.self, TailCommand.self, GenerateCommand.self, AnalyzeCommand.self, BenchCommand.self]
     )
 
     static func main() async {

@@ -3,17 +3,21 @@
 - what `serve --record` writes is exactly what its clients were sent, and a replay of it sends the
   same events again, in the same frames, byte for byte, on every run;
 - a replay serves both dialects: alpaca-py reads a recording made from the Polygon side;
-- `proxy --record` records the upstream's events with the upstream's own timestamps.
+- `proxy --record` records the upstream's events with the upstream's own timestamps;
+- `tickforge import` turns Polygon flat files into a recording the official client reads.
 """
 import asyncio
+import gzip
 import json
-import os
+import subprocess
 import time
 
 import websockets
 from alpaca.data.live import StockDataStream
 
-from conftest import Server, stop_alpaca, wait_until
+from massive.websocket import WebSocketClient
+
+from conftest import BIN, Server, stop_alpaca, stop_polygon, wait_until
 from fault_sockets import polygon_socket, read_frames
 
 TIMEOUT_S = 90
@@ -138,3 +142,44 @@ def test_a_proxy_records_its_upstreams_events_with_their_own_timestamps(serve, p
     for l in matched:
         u = upstream_trades[str(l["i"])]
         assert l["t"] == u["t"] * 1_000_000 and l["p"] == u["p"] and l["s"] == u["s"]
+
+
+FLAT_TRADES = """ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp
+MSFT,"12,37",0,11,900001,1712306654208705342,420.07,3807,1712306654208740096,5,3,0,0
+AAPL,,0,4,71675,1712306654100000000,169.5,100,1712306654100100000,100,3,202,1712306654100050000
+AAPL,12,0,12,71676,1712306654300000000,169.51,102,1712306654300100000,40,3,0,0
+"""
+
+
+def test_polygon_flat_files_import_into_a_recording_the_official_client_reads(tmp_path):
+    trades = tmp_path / "trades.csv.gz"
+    with gzip.open(trades, "wt") as f:
+        f.write(FLAT_TRADES)
+    out = tmp_path / "day.ndjson"
+    done = subprocess.run([BIN, "import", str(trades), "--tickers", "AAPL,MSFT", "-o", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "wrote 3 events" in done.stderr
+    lines = recorded_lines(out)
+    assert [l["i"] for l in lines] == [71675, 900001, 71676], "time order across tickers"
+
+    replay = Server(str(out), "--speed", "max", command="replay")
+    try:
+        async def run():
+            got = []
+            client = WebSocketClient(api_key="k", feed=replay.feed, market="stocks", secure=False, subscriptions=["T.*"])
+
+            async def handler(msgs):
+                got.extend(msgs)
+
+            task = asyncio.create_task(client.connect(handler))
+            try:
+                await asyncio.to_thread(wait_until, lambda: len(got) >= 3, TIMEOUT_S)
+            finally:
+                await stop_polygon(client, task)
+            return got
+
+        got = asyncio.run(run())
+        assert [(t.symbol, t.price, t.size, t.id) for t in got] == [("AAPL", 169.5, 100, "71675"), ("MSFT", 420.07, 5, "900001"), ("AAPL", 169.51, 40, "71676")]
+        assert got[1].conditions == [12, 37] and got[0].trf_id == 202
+    finally:
+        replay.stop()
