@@ -230,21 +230,29 @@ public actor FeedHub {
     /// Routes events from the live source to their subscribers at once, encoded once per dialect
     /// like the market's. Events for symbols nobody wants, and for ids outside the live table,
     /// are dropped. Returns notices for connections that must be dropped.
+    ///
+    /// With `verbatim`, each event also comes as its source wrote it in one dialect (a Polygon
+    /// upstream's own bytes): subscribers of that dialect get those bytes, and no time is spent
+    /// encoding them again.
     @discardableResult
-    public func publish(_ events: [MarketEvent]) -> [Notice] {
+    public func publish(_ events: [MarketEvent], verbatim: VerbatimEvents? = nil) -> [Notice] {
         guard let live, !events.isEmpty else { return [] }
         let base = live.symbols.base
         engine.router.begin()
-        for event in events {
-            let id = event.symbol
-            guard id >= base else { continue }
-            let k = event.kind.singleIndex
-            let receivers = liveState.routes[id]?[k] ?? liveState.wildcard[k]
-            guard !receivers.isEmpty else { continue }
-            if id >= base + liveState.registered { registerLive(through: id) }
-            guard id < base + liveState.registered else { continue }
-            engine.router.route(event, to: receivers)
-            liveState.published += 1
+        let useVerbatim = verbatim.map { $0.ranges.count == events.count } ?? false
+        (verbatim?.frame ?? []).withUnsafeBufferPointer { frame in
+            for (i, event) in events.enumerated() {
+                let id = event.symbol
+                guard id >= base else { continue }
+                let k = event.kind.singleIndex
+                let receivers = liveState.routes[id]?[k] ?? liveState.wildcard[k]
+                guard !receivers.isEmpty else { continue }
+                if id >= base + liveState.registered { registerLive(through: id) }
+                guard id < base + liveState.registered else { continue }
+                let own = useVerbatim ? FrameRouter.Verbatim(dialect: verbatim!.dialect.index, bytes: UnsafeBufferPointer(rebasing: frame[verbatim!.ranges[i]])) : nil
+                engine.router.route(event, to: receivers, verbatim: own)
+                liveState.published += 1
+            }
         }
         var slow: [Int32] = []
         engine.router.flush(slow: &slow)
@@ -362,14 +370,32 @@ public actor FeedHub {
         public var liveEventsPublished: Int = 0
         public var liveTopics: Int = 0
         public var recordingFramesLost: Int = 0
+        /// Live events sent in their source's own bytes (a Polygon upstream to Polygon clients).
+        public var liveEventsVerbatim: Int = 0
     }
 
     public var stats: Stats {
         Stats(subscribers: subscribers.count, activeSymbols: engine.symbols.count, minutesGenerated: engine.minutesPrepared,
               eventsEncoded: engine.router.encodeCount, marketTime: now, symbolsWaiting: engine.waitingSymbols,
               minutesLate: engine.minutesLate, preparationBacklog: engine.factory.backlog,
-              liveEventsPublished: liveState.published, liveTopics: liveState.interest.count, recordingFramesLost: recordingFramesLost)
+              liveEventsPublished: liveState.published, liveTopics: liveState.interest.count, recordingFramesLost: recordingFramesLost, liveEventsVerbatim: engine.router.verbatimCount)
     }
+
+    /// Events as their source wrote them in one dialect: a frame and each event's range in it,
+    /// in the order of the events published with it.
+    public struct VerbatimEvents: Sendable {
+        public var dialect: DialectID
+        public var frame: [UInt8]
+        public var ranges: [Range<Int>]
+        public init(dialect: DialectID, frame: [UInt8], ranges: [Range<Int>]) {
+            self.dialect = dialect
+            self.frame = frame
+            self.ranges = ranges
+        }
+    }
+
+    /// Live events sent with their source's own bytes rather than encoded again.
+    public var verbatimCount: Int { engine.router.verbatimCount }
 
     /// Where a hub records what it releases: a queue drained by a writer, and the dialect to
     /// encode in.

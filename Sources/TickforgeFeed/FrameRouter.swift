@@ -83,11 +83,32 @@ struct FrameRouter {
     /// Encodes an event once per dialect that has a receiver for it and adds it to each
     /// receiver's runs, extending the last run when the event follows it in the arena. An event
     /// someone receives is also handed to the recorder, if there is one.
-    mutating func route(_ event: MarketEvent, to receivers: [Receiver]) {
+    ///
+    /// `verbatim` is the event as a source already wrote it in one dialect (a proxy's upstream of
+    /// the same vendor): those bytes go out as they are, and only the other dialects encode.
+    mutating func route(_ event: MarketEvent, to receivers: [Receiver], verbatim: Verbatim? = nil) {
         guard !receivers.isEmpty else { return }
         for d in encoded.indices { encoded[d] = nil }
+        if let verbatim { encoded[verbatim.dialect] = append(verbatim.bytes, dialect: verbatim.dialect) }
         for r in receivers { deliver(event, to: r) }
         if let recorder { deliver(event, to: recorder) }
+    }
+
+    /// An event's bytes in one dialect's form, valid for one `route` call.
+    struct Verbatim {
+        var dialect: Int
+        var bytes: UnsafeBufferPointer<UInt8>
+    }
+
+    /// Events routed with their source's own bytes instead of being encoded.
+    private(set) var verbatimCount = 0
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, dialect d: Int) -> Range<Int> {
+        if !arenas[d].isEmpty { arenas[d].append(contentsOf: separators[d]) }
+        let start = arenas[d].count
+        arenas[d].append(contentsOf: bytes)
+        verbatimCount += 1
+        return start..<arenas[d].count
     }
 
     @inline(__always)

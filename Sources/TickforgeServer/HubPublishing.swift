@@ -3,10 +3,13 @@ import TickforgeMarket
 
 /// How a live source in the server hands events to the hub, and learns whether clients keep up.
 enum HubPublishing {
+    /// Hands on events, and optionally their source's own bytes in one dialect.
+    typealias Publish = @Sendable (_ events: [MarketEvent], _ verbatim: FeedHub.VerbatimEvents?) async -> Void
+
     /// Publishes into the hub and drops, as slow consumers, the connections it names.
-    static func publish(to hub: FeedHub, registry: ConnectionRegistry) -> @Sendable ([MarketEvent]) async -> Void {
-        { events in
-            for notice in await hub.publish(events) {
+    static func publish(to hub: FeedHub, registry: ConnectionRegistry) -> Publish {
+        { events, verbatim in
+            for notice in await hub.publish(events, verbatim: verbatim) {
                 if case .slowConsumer(let id) = notice { await registry.connection(id)?.dropAsSlowConsumer() }
             }
         }

@@ -130,7 +130,7 @@ public struct TickforgeServer: Sendable {
                 + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#
                 + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)"#
                 + (recorder == nil ? "" : #","recordingFramesLost":\#(s.recordingFramesLost)"#)
-                + (upstreamStatus.map { #","liveEventsPublished":\#(s.liveEventsPublished),"liveTopics":\#(s.liveTopics),"upstream":\#($0.json)"# } ?? "")
+                + (upstreamStatus.map { #","liveEventsPublished":\#(s.liveEventsPublished),"liveEventsVerbatim":\#(s.liveEventsVerbatim),"liveTopics":\#(s.liveTopics),"upstream":\#($0.json)"# } ?? "")
                 + "}\n"
         }
         let app = Application(

@@ -42,6 +42,11 @@ struct PolygonWireDecoderTests {
         #expect(kinds.count >= 3, "trades, quotes and bars at least")
         #expect(decoded.events.count > 100)
         #expect(String(decoding: frame(decoded.events, tickers: tickers), as: UTF8.self) == String(decoding: original, as: UTF8.self))
+        // Each event's own object, where a proxy relays it from.
+        #expect(decoded.eventRanges.count == decoded.events.count)
+        for (event, range) in zip(decoded.events, decoded.eventRanges) {
+            #expect(String(decoding: original[range], as: UTF8.self) == String(decoding: frame([event], tickers: tickers).dropFirst().dropLast(), as: UTF8.self))
+        }
     }
 
     @Test("trades keep exact prices, nanosecond-free millisecond stamps, conditions and TRF fields")

@@ -82,4 +82,21 @@ struct LiveSourceTests {
         await h.publish([stray, trade("IBM", 5), trade("AAPL", 6)])
         #expect(ProbeEncoder.drain(a.queue) == ["AAPL|T:6"])
     }
+
+    @Test("a source's own bytes go to their dialect's subscribers as they came; other dialects encode")
+    func verbatim() async {
+        var options = FeedHub.Options()
+        options.preparation = .inline
+        let u = try! Universe(seed: 3, symbols: ["FAKETICKER"], isOpen: false)
+        let h = FeedHub(market: Market(configuration: MarketConfiguration(seed: 3, universe: u)), encoders: [ProbeEncoder(), ProbeEncoder()],
+                        start: FeedHubTests.start, options: options, live: .init(source: source, symbols: table))
+        let own = await h.addSubscriber(dialect: DialectID(0)), other = await h.addSubscriber(dialect: DialectID(1))
+        await h.subscribe(own.id, kind: .trades, ticker: "AAPL")
+        await h.subscribe(other.id, kind: .trades, ticker: "AAPL")
+        let frame = Array(#""upstream one","upstream two""#.utf8)
+        await h.publish([trade("AAPL", 1), trade("AAPL", 2)], verbatim: .init(dialect: DialectID(0), frame: frame, ranges: [0..<14, 15..<29]))
+        #expect(ProbeEncoder.drain(own.queue) == ["upstream one", "upstream two"])
+        #expect(ProbeEncoder.drain(other.queue) == ["AAPL|T:1", "AAPL|T:2"])
+        #expect(await h.verbatimCount == 2)
+    }
 }

@@ -112,6 +112,8 @@ def test_synthetic_symbols_mix_in_and_are_never_asked_of_the_upstream(serve, pro
         got_both, got_real = await asyncio.gather(read_for(both, 5), read_for(real, 5))
         assert topics_of(got_both) == {"T.AAPL", "T.FAKETICKER"}
         assert topics_of(got_real) == {"T.AAPL"}
+        # The upstream's own bytes went to these Polygon clients, not a re-encoding.
+        assert p.stats()["liveEventsVerbatim"] > 0
         await both.close()
         await real.close()
 

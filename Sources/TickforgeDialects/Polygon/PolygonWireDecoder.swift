@@ -37,8 +37,11 @@ public struct PolygonWireDecoder: UpstreamDecoding {
                 scanner.skipSpace()
                 guard scanner.peek == UInt8(ascii: "{") else { break }
                 fields.reset()
+                let objectStart = scanner.position
                 guard scanner.readObject(into: &fields) else { break }
+                let before = out.events.count
                 take(buffer: buffer, into: &out)
+                if out.events.count > before { out.eventRanges.append(objectStart..<scanner.position) }
                 scanner.skipSpace()
                 guard isArray, scanner.peek == UInt8(ascii: ",") else { break }
                 scanner.advance()

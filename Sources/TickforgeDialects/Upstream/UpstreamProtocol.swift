@@ -15,6 +15,9 @@ public struct UpstreamNotice: Sendable, Equatable {
 /// One frame from an upstream, read: its events and its control messages, apart.
 public struct UpstreamFrame: Sendable {
     public var events: [MarketEvent] = []
+    /// Where each event's own object lies in the frame, when the decoder keeps it (Polygon's does,
+    /// so a Polygon upstream's bytes can go to Polygon clients as they came).
+    public var eventRanges: [Range<Int>] = []
     public var notices: [UpstreamNotice] = []
     /// Objects that were not understood (an unknown type, a missing field, a refused ticker).
     public var skipped = 0

@@ -32,7 +32,7 @@ struct RecordingReplay: Service {
     let interest: LiveInterest
     let symbols: LiveSymbolTable
     /// Where events go: the hub (`HubPublishing`), or an embedded source's reader.
-    let publish: @Sendable ([MarketEvent]) async -> Void
+    let publish: HubPublishing.Publish
     /// At `max`, whether a reader is still behind (the next batch waits until it is not).
     let readersBehind: @Sendable () async -> Bool
     let logger: Logger
@@ -90,7 +90,7 @@ struct RecordingReplay: Service {
             }
             if !batch.isEmpty {
                 published += batch.count
-                await publish(batch)
+                await publish(batch, nil)
             }
             // At max, an empty stretch of the recording costs nothing: go straight to the next event.
             if case .max = speed, !exhausted, pending.timestamp >= windowEnd + window {

@@ -67,13 +67,13 @@ public final class ReplaySource: MarketDataSource {
         let deliver = EmbeddedPublishing.publish(to: buffer, symbols: symbols)
         replay = RecordingReplay(
             settings: settings, speed: speed, flushIntervalNanoseconds: 5 * Timestamp.nanosPerMillisecond, interest: interest, symbols: symbols,
-            publish: { events in
+            publish: { events, _ in
                 // The hub would route by topic; here the source filters what nobody asked for.
                 let wanted = interest.current
                 await deliver(events.filter { e in
                     guard let ticker = symbols.ticker(of: e.symbol) else { return false }
                     return wanted.contains(LiveTopic(kind: e.kind, ticker: ticker)) || wanted.contains(LiveTopic(kind: e.kind, ticker: "*"))
-                })
+                }, nil)
             },
             // The buffer waits when the reader is behind, which is all the pacing `.max` needs.
             readersBehind: { false }, logger: logger
@@ -108,8 +108,8 @@ public final class ReplaySource: MarketDataSource {
 
 /// Hands a source's events to an embedded reader, with their tickers.
 enum EmbeddedPublishing {
-    static func publish(to buffer: SourceEventBuffer, symbols: LiveSymbolTable) -> @Sendable ([MarketEvent]) async -> Void {
-        { events in
+    static func publish(to buffer: SourceEventBuffer, symbols: LiveSymbolTable) -> HubPublishing.Publish {
+        { events, _ in
             await buffer.put(events.compactMap { e in symbols.ticker(of: e.symbol).map { SourcedEvent(ticker: $0, event: e) } })
         }
     }

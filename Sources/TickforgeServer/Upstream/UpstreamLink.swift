@@ -57,7 +57,7 @@ struct UpstreamLink: Service {
     let interest: LiveInterest
     let symbols: LiveSymbolTable
     /// Where decoded events go: the hub (`HubPublishing`), or an embedded source's reader.
-    let publish: @Sendable ([MarketEvent]) async -> Void
+    let publish: HubPublishing.Publish
     let status: UpstreamStatus
     let logger: Logger
 
@@ -130,9 +130,15 @@ struct UpstreamLink: Service {
                     var decoder = settings.makeDecoder(symbols)
                     reading: for try await message in inbound.messages(maxSize: 1 << 24) {
                         guard case .text(let text) = message else { continue }
-                        let decoded = decoder.decode(Array(text.utf8))
+                        let bytes = Array(text.utf8)
+                        let decoded = decoder.decode(bytes)
                         status.update { $0.framesReceived += 1; $0.eventsReceived += decoded.events.count }
-                        if !decoded.events.isEmpty { await publish(decoded.events) }
+                        if !decoded.events.isEmpty {
+                            // A Polygon upstream's own bytes go to Polygon clients as they came.
+                            let verbatim = settings.dialect == .polygon && decoded.eventRanges.count == decoded.events.count
+                                ? FeedHub.VerbatimEvents(dialect: HubDialects.polygon, frame: bytes, ranges: decoded.eventRanges) : nil
+                            await publish(decoded.events, verbatim)
+                        }
                         for s in decoded.notices {
                             switch shared.session.withLock({ $0.received(s) }) {
                             case .none:
