@@ -8,36 +8,19 @@ import TickforgeMarket
 /// What the wire rounds stays rounded: a quote's sizes are lots, so shares come back as lots
 /// times the round lot; a bar's VWAP comes back to six decimals.
 public struct AlpacaWireDecoder: UpstreamDecoding {
-    private let resolve: (String) -> SymbolID?
-    private var ids: [UInt64: SymbolID] = [:]
-    private var longIDs: [String: SymbolID] = [:]
-    private var fields = WireFields()
+    private var reader: WireFrameReader
 
-    public init(resolve: @escaping (String) -> SymbolID?) { self.resolve = resolve }
+    public init(resolve: @escaping (String) -> SymbolID?) { reader = WireFrameReader(resolve: resolve) }
 
     public mutating func decode(_ frame: [UInt8]) -> UpstreamFrame {
         var out = UpstreamFrame()
         frame.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(buffer)
-            scanner.skipSpace()
-            let isArray = scanner.peek == UInt8(ascii: "[")
-            if isArray { scanner.advance() }
-            while true {
-                scanner.skipSpace()
-                guard scanner.peek == UInt8(ascii: "{") else { break }
-                fields.reset()
-                guard scanner.readObject(into: &fields) else { break }
-                take(buffer, into: &out)
-                scanner.skipSpace()
-                guard isArray, scanner.peek == UInt8(ascii: ",") else { break }
-                scanner.advance()
-            }
+            reader.forEachObject(in: buffer) { fields, _, ids in Self.take(fields, buffer, &ids, into: &out) }
         }
         return out
     }
 
-    private mutating func take(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout UpstreamFrame) {
-        let f = fields
+    private static func take(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ ids: inout TickerIDs, into out: inout UpstreamFrame) {
         guard let type = f.string(.bigT, buffer) else { out.skipped += 1; return }
         switch type {
         case "success":
@@ -53,7 +36,7 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         default:
             break
         }
-        guard let tickerRange = f.textRange(.bigS), let symbol = id(buffer[tickerRange]),
+        guard let tickerRange = f.textRange(.bigS), let symbol = ids.id(buffer[tickerRange]),
               let t = f.string(.t, buffer).flatMap(RFC3339.parse) else {
             out.skipped += 1
             return
@@ -73,22 +56,7 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         if let event { out.events.append(event) } else { out.skipped += 1 }
     }
 
-    private mutating func id(_ ticker: Slice<UnsafeBufferPointer<UInt8>>) -> SymbolID? {
-        if ticker.count <= 8 {
-            let word = WireKey.pack(ticker)
-            if let id = ids[word] { return id }
-            guard let id = resolve(String(decoding: ticker, as: UTF8.self)) else { return nil }
-            ids[word] = id
-            return id
-        }
-        let text = String(decoding: ticker, as: UTF8.self)
-        if let id = longIDs[text] { return id }
-        guard let id = resolve(text) else { return nil }
-        longIDs[text] = id
-        return id
-    }
-
-    private func trade(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
+    private static func trade(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
         func letter(_ k: WireKey) -> UInt8 { Self.letter(f, k, buffer) }
         guard let p = f.number(.p) else { return nil }
         var conditions = TradeConditions()
@@ -100,7 +68,7 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func quote(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
+    private static func quote(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
         func letter(_ k: WireKey) -> UInt8 { Self.letter(f, k, buffer) }
         let bid = Price(units: f.number(.bp)?.fixed4 ?? 0), ask = Price(units: f.number(.ap)?.fixed4 ?? 0)
         func shares(_ key: WireKey, _ price: Price) -> Int32 { Int32(clamping: (f.number(key)?.integer ?? 0) * Int64(max(1, price.roundLot))) }
@@ -110,7 +78,7 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func bar(_ f: WireFields, _ symbol: SymbolID, start: Timestamp, span: BarSpan) -> MarketEvent? {
+    private static func bar(_ f: WireFields, _ symbol: SymbolID, start: Timestamp, span: BarSpan) -> MarketEvent? {
         func price(_ k: WireKey) -> Price { Price(units: f.number(k)?.fixed4 ?? 0) }
         let volume = f.number(.v)?.integer ?? 0
         // The VWAP has six decimals and a bar's sums four: a hundredfold VWAP volume keeps all six.
@@ -125,7 +93,7 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func status(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
+    private static func status(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
         let change: TradingStatus.Change
         switch f.string(.sc, buffer) {
         case "H", "P", "2": change = .halted

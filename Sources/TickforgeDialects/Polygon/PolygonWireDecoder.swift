@@ -13,38 +13,20 @@ public struct PolygonWireDecoder: UpstreamDecoding {
     public typealias Status = UpstreamNotice
     public typealias Decoded = UpstreamFrame
 
-    /// Ids of tickers, asked once per ticker and then remembered: by their bytes packed in a word
-    /// when they fit in eight (nearly all do), so a lookup allocates nothing.
-    private let resolve: (String) -> SymbolID?
-    private var shortIDs: [UInt64: SymbolID] = [:]
-    private var longIDs: [[UInt8]: SymbolID] = [:]
-    /// One object's fields, reused from object to object.
-    private var fields = WireFields()
+    private var reader: WireFrameReader
 
     /// - Parameter resolve: the id a ticker goes by, `nil` to drop its events.
-    public init(resolve: @escaping (String) -> SymbolID?) { self.resolve = resolve }
+    public init(resolve: @escaping (String) -> SymbolID?) { reader = WireFrameReader(resolve: resolve) }
 
     /// Decodes one text frame: a JSON array of objects (a lone object is read as an array of one).
     /// Bytes that are not such JSON end the frame; what was read before them is kept.
     public mutating func decode(_ frame: [UInt8]) -> Decoded {
         var out = Decoded()
         frame.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(buffer)
-            scanner.skipSpace()
-            let isArray = scanner.peek == UInt8(ascii: "[")
-            if isArray { scanner.advance() }
-            while true {
-                scanner.skipSpace()
-                guard scanner.peek == UInt8(ascii: "{") else { break }
-                fields.reset()
-                let objectStart = scanner.position
-                guard scanner.readObject(into: &fields) else { break }
+            reader.forEachObject(in: buffer) { fields, range, ids in
                 let before = out.events.count
-                take(buffer: buffer, into: &out)
-                if out.events.count > before { out.eventRanges.append(objectStart..<scanner.position) }
-                scanner.skipSpace()
-                guard isArray, scanner.peek == UInt8(ascii: ",") else { break }
-                scanner.advance()
+                Self.take(fields, buffer, &ids, into: &out)
+                if out.events.count > before { out.eventRanges.append(range) }
             }
         }
         return out
@@ -53,15 +35,14 @@ public struct PolygonWireDecoder: UpstreamDecoding {
     private static let evT = WireKey.pack("T"), evQ = WireKey.pack("Q"), evA = WireKey.pack("A"), evAM = WireKey.pack("AM")
     private static let evLULD = WireKey.pack("LULD"), evStatus = WireKey.pack("status")
 
-    private mutating func take(buffer: UnsafeBufferPointer<UInt8>, into out: inout Decoded) {
-        let f = fields
+    private static func take(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ ids: inout TickerIDs, into out: inout Decoded) {
         guard let evRange = f.textRange(.ev), evRange.count <= 8 else { out.skipped += 1; return }
         let ev = WireKey.pack(buffer[evRange])
         if ev == Self.evStatus {
             out.notices.append(Status(status: f.string(.status, buffer) ?? "", message: f.string(.message, buffer) ?? ""))
             return
         }
-        guard let tickerRange = f.textRange(ev == Self.evLULD ? .bigT : .sym), let symbol = id(of: buffer[tickerRange]) else {
+        guard let tickerRange = f.textRange(ev == Self.evLULD ? .bigT : .sym), let symbol = ids.id(buffer[tickerRange]) else {
             out.skipped += 1
             return
         }
@@ -77,22 +58,7 @@ public struct PolygonWireDecoder: UpstreamDecoding {
         if let event { out.events.append(event) } else { out.skipped += 1 }
     }
 
-    private mutating func id(of ticker: Slice<UnsafeBufferPointer<UInt8>>) -> SymbolID? {
-        if ticker.count <= 8 {
-            let word = WireKey.pack(ticker)
-            if let id = shortIDs[word] { return id }
-            guard let id = resolve(String(decoding: ticker, as: UTF8.self)) else { return nil }
-            shortIDs[word] = id
-            return id
-        }
-        let bytes = Array(ticker)
-        if let id = longIDs[bytes] { return id }
-        guard let id = resolve(String(decoding: bytes, as: UTF8.self)) else { return nil }
-        longIDs[bytes] = id
-        return id
-    }
-
-    private func trade(_ f: WireFields, _ symbol: SymbolID, _ buffer: UnsafeBufferPointer<UInt8>) -> MarketEvent? {
+    private static func trade(_ f: WireFields, _ symbol: SymbolID, _ buffer: UnsafeBufferPointer<UInt8>) -> MarketEvent? {
         guard let p = f.number(.p), let t = f.number(.t) else { return nil }
         let ms = Timestamp.nanosPerMillisecond
         let trft = f.number(.trft)
@@ -106,7 +72,7 @@ public struct PolygonWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func quote(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
+    private static func quote(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
         guard let t = f.number(.t) else { return nil }
         func units(_ k: WireKey) -> Price { Price(units: f.number(k)?.fixed4 ?? 0) }
         func small(_ k: WireKey) -> Int64 { f.number(k)?.integer ?? 0 }
@@ -118,7 +84,7 @@ public struct PolygonWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func bar(_ f: WireFields, _ symbol: SymbolID, span: BarSpan) -> MarketEvent? {
+    private static func bar(_ f: WireFields, _ symbol: SymbolID, span: BarSpan) -> MarketEvent? {
         guard let s = f.number(.s), let e = f.number(.e) else { return nil }
         func units(_ k: WireKey) -> Price { Price(units: f.number(k)?.fixed4 ?? 0) }
         let ms = Timestamp.nanosPerMillisecond
@@ -139,7 +105,7 @@ public struct PolygonWireDecoder: UpstreamDecoding {
         ))
     }
 
-    private func luld(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
+    private static func luld(_ f: WireFields, _ symbol: SymbolID) -> MarketEvent? {
         guard let t = f.number(.t) else { return nil }
         return .luld(LULDBand(
             symbol: symbol, timestamp: Timestamp(nanoseconds: t.integer), sequence: f.number(.q)?.integer ?? 0,
