@@ -87,6 +87,4 @@ public final class LiveSymbolTable: Sendable {
             return s.tickers[Int(id - base)]
         }
     }
-
-    public func contains(_ id: SymbolID) -> Bool { id >= base }
 }

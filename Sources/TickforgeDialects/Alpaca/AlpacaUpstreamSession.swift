@@ -50,8 +50,9 @@ public struct AlpacaUpstreamSession: UpstreamSession {
         var gone: [String: [String]] = [:], new: [String: [String]] = [:]
         for channel in Set(wanted.keys).union(subscribed.keys) {
             let have = subscribed[channel] ?? [], want = wanted[channel] ?? []
-            if !have.subtracting(want).isEmpty { gone[channel] = have.subtracting(want).sorted() }
-            if !want.subtracting(have).isEmpty { new[channel] = want.subtracting(have).sorted() }
+            let dropped = have.subtracting(want), added = want.subtracting(have)
+            if !dropped.isEmpty { gone[channel] = dropped.sorted() }
+            if !added.isEmpty { new[channel] = added.sorted() }
         }
         subscribed = wanted
         var out: [String] = []
