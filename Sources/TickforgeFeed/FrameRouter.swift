@@ -151,38 +151,71 @@ struct FrameRouter {
     /// Concatenates each receiver's runs into frames no larger than the limit and queues them;
     /// slots over their queue bound are appended to `slow`.
     mutating func flush(slow: inout [Int32]) {
-        guard !touched.isEmpty else { return }
-        let clock = SystemTime.monotonicNanoseconds()
-        for slot in touched {
-            let s = Int(slot)
-            if let queue = queues[s] { frame(pending[s], dialect: Int(dialects[s]), slot: slot, queue: queue, now: clock, slow: &slow) }
-            pending[s].removeAll(keepingCapacity: true)
-        }
-        touched.removeAll(keepingCapacity: true)
+        var routers = [self]
+        self = .placeholder
+        Self.flush(&routers, slow: &slow)
+        self = routers[0]
     }
 
-    private func frame(_ runs: [Run], dialect d: Int, slot: Int32, queue: OutboundQueue, now: Int64, slow: inout [Int32]) {
-        let encoder = encoders[d]
-        let separator = separators[d]
+    /// A receiver's run and the router (shard) whose arenas hold it.
+    private struct Piece {
+        var router: Int
+        var run: Run
+    }
+
+    /// Frames each receiver's runs from every router in `routers` (the hub's shards, which agree
+    /// on slots, dialects and framing) and queues the frames; slots over their queue bound are
+    /// appended to `slow`. A receiver of symbols on several shards gets one frame a turn, as with
+    /// one shard, shard 0's events first: each symbol lives on one shard, so its order holds.
+    static func flush(_ routers: inout [FrameRouter], slow: inout [Int32]) {
+        guard routers.contains(where: { !$0.touched.isEmpty }) else { return }
+        let clock = SystemTime.monotonicNanoseconds()
+        var pieces: [Piece] = []
+        swap(&pieces, &routers[0].pieces)
+        for r in routers.indices {
+            for slot in routers[r].touched {
+                let s = Int(slot)
+                // Empty when an earlier router's list named the slot and framed it already.
+                guard !routers[r].pending[s].isEmpty else { continue }
+                pieces.removeAll(keepingCapacity: true)
+                for q in r..<routers.count {
+                    for run in routers[q].pending[s] { pieces.append(Piece(router: q, run: run)) }
+                    routers[q].pending[s].removeAll(keepingCapacity: true)
+                }
+                if let queue = routers[0].queues[s] { frame(pieces, routers: routers, slot: slot, queue: queue, now: clock, slow: &slow) }
+            }
+            routers[r].touched.removeAll(keepingCapacity: true)
+        }
+        swap(&pieces, &routers[0].pieces)
+    }
+
+    /// Reused between flushes, so framing a receiver allocates nothing but its frames.
+    private var pieces: [Piece] = []
+
+    private static func frame(_ runs: [Piece], routers: [FrameRouter], slot: Int32, queue: OutboundQueue, now: Int64, slow: inout [Int32]) {
+        let d = Int(routers[0].dialects[Int(slot)])
+        let encoder = routers[0].encoders[d]
+        let separator = routers[0].separators[d]
         let suffix = encoder.frameSuffix
+        let maxFrameBytes = routers[0].maxFrameBytes
         // Room for the framing around the events (a msgpack array header is at most 5 bytes).
         let framing = 8 + suffix.count
         var first = 0
         while first < runs.count {
             // As many whole runs as fit in one frame, and always at least one.
-            var last = first, bytes = runs[first].range.count, events = Int(runs[first].events)
-            while last + 1 < runs.count, bytes + separator.count + runs[last + 1].range.count + framing <= maxFrameBytes {
+            var last = first, bytes = runs[first].run.range.count, events = Int(runs[first].run.events)
+            while last + 1 < runs.count, bytes + separator.count + runs[last + 1].run.range.count + framing <= maxFrameBytes {
                 last += 1
-                bytes += separator.count + runs[last].range.count
-                events += Int(runs[last].events)
+                bytes += separator.count + runs[last].run.range.count
+                events += Int(runs[last].run.events)
             }
             var frame: [UInt8] = []
             frame.reserveCapacity(bytes + framing)
             encoder.appendFramePrefix(eventCount: events, to: &frame)
-            arenas[d].withUnsafeBufferPointer { arena in
-                for k in first...last {
-                    if k > first { frame.append(contentsOf: separator) }
-                    frame.append(contentsOf: UnsafeBufferPointer(rebasing: arena[runs[k].range]))
+            for k in first...last {
+                if k > first { frame.append(contentsOf: separator) }
+                routers[runs[k].router].arenas[d].withUnsafeBufferPointer { arena in
+                    frame.append(contentsOf: UnsafeBufferPointer(rebasing: arena[runs[k].run.range]))
                 }
             }
             frame.append(contentsOf: suffix)

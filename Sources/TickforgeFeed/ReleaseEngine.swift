@@ -82,6 +82,7 @@ struct ReleaseEngine {
             symbols[i].nextTick = 0
             symbols[i].bars = []
             symbols[i].nextBar = 0
+            symbols[i].noteNextDue(barDelay: barDelay)
             symbols[i].isLate = false
             symbols[i].hasMinute = false
             symbols[i].holdFrom = .max
@@ -91,11 +92,18 @@ struct ReleaseEngine {
 
     /// Releases every event up to `target` and queues the frames; subscribers over their bound
     /// are appended to `slow`.
+    mutating func advance(to target: Timestamp, slow: inout [Int32]) {
+        release(to: target)
+        router.flush(slow: &slow)
+    }
+
+    /// Releases every event up to `target` into the router's runs, without framing them: a
+    /// sharded hub frames every shard's runs together (`FrameRouter.flush(_:slow:)`).
     ///
     /// The symbols and the router are moved into locals for the loop: touched through `self`, each
     /// element access could copy an `ActiveSymbol` (retaining every array in it) or pay an
     /// exclusivity check.
-    mutating func advance(to target: Timestamp, slow: inout [Int32]) {
+    mutating func release(to target: Timestamp) {
         installPrepared()
         var syms: [ActiveSymbol] = []
         var router = FrameRouter.placeholder
@@ -125,7 +133,7 @@ struct ReleaseEngine {
                     break
                 }
                 syms[i].releasedThrough = max(syms[i].releasedThrough, minuteEnd + -1)
-                syms[i].moveToNextMinute()
+                syms[i].moveToNextMinute(barDelay: barDelay)
                 minutesPrepared += 1
                 requestNext(syms[i])
             }
@@ -133,7 +141,6 @@ struct ReleaseEngine {
         }
         waitingSymbols = waiting
         holdingSymbols = holding
-        router.flush(slow: &slow)
     }
 
     /// Takes what the factory has ready: a symbol's current minute (new, or with changed kinds)
@@ -249,10 +256,11 @@ struct ActiveSymbol {
         hasMinute = true
         isLate = false
         holdFrom = .max
+        noteNextDue(barDelay: barDelay)
     }
 
     /// Makes the prepared next minute current; everything in it is new.
-    mutating func moveToNextMinute() {
+    mutating func moveToNextMinute(barDelay: Int64) {
         guard let next = upcoming else { return }
         upcoming = nil
         minute += 1
@@ -262,18 +270,38 @@ struct ActiveSymbol {
         nextBar = 0
         for b in next.bars where b.end > since[MarketEvent.bar(b).kind.singleIndex] { bars.append(b) }
         isLate = false
+        noteNextDue(barDelay: barDelay)
+    }
+
+    /// When the next tick and the next bar fall due (ns; `Int64.max` when none waits), kept here
+    /// so that a turn looks at a symbol with nothing due without touching its minute's arrays.
+    /// A busy minute's ticks run to megabytes per symbol; reaching into a thousand of them every
+    /// turn, for a first tick that is not due yet, cost a cache and TLB miss each (BENCHMARKS.md).
+    private(set) var nextTickDue: Int64 = .max
+    private(set) var nextBarDue: Int64 = .max
+
+    /// Reads the due times again after `ticks`, `bars` or their cursors changed.
+    mutating func noteNextDue(barDelay: Int64) {
+        nextTickDue = nextTick < ticks.count ? ticks[nextTick].timestamp.nanoseconds : .max
+        nextBarDue = nextBar < bars.count ? bars[nextBar].end.nanoseconds + barDelay : .max
     }
 
     /// Routes this minute's ticks up to `target`, and bars whose release time has come.
     mutating func release(through target: Timestamp, barDelay: Int64, router: inout FrameRouter) {
-        while nextTick < ticks.count, ticks[nextTick].timestamp <= target {
-            router.route(ticks[nextTick], to: routes[ticks[nextTick].kind.singleIndex])
-            nextTick += 1
+        if nextTickDue <= target.nanoseconds {
+            while nextTick < ticks.count, ticks[nextTick].timestamp <= target {
+                router.route(ticks[nextTick], to: routes[ticks[nextTick].kind.singleIndex])
+                nextTick += 1
+            }
+            nextTickDue = nextTick < ticks.count ? ticks[nextTick].timestamp.nanoseconds : .max
         }
-        while nextBar < bars.count, bars[nextBar].end + barDelay <= target {
-            let event = MarketEvent.bar(bars[nextBar])
-            router.route(event, to: routes[event.kind.singleIndex])
-            nextBar += 1
+        if nextBarDue <= target.nanoseconds {
+            while nextBar < bars.count, bars[nextBar].end + barDelay <= target {
+                let event = MarketEvent.bar(bars[nextBar])
+                router.route(event, to: routes[event.kind.singleIndex])
+                nextBar += 1
+            }
+            nextBarDue = nextBar < bars.count ? bars[nextBar].end.nanoseconds + barDelay : .max
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TickforgeDialects
 import TickforgeFeed
 import TickforgeMarket
@@ -38,7 +39,14 @@ public struct ServerConfiguration: Sendable {
     /// Scenario scripts loaded when the server starts, in order (`serve --scenario FILE`).
     public var scripts: [ScriptSource] = []
 
-    public init(market: MarketConfiguration) { self.market = market }
+    public init(market: MarketConfiguration) {
+        self.market = market
+        hub.shards = Self.defaultShards
+    }
+
+    /// One release shard per core the process may use, so one busy subscriber can use them all.
+    public static var defaultShards: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, maxShards)) }
+    public static let maxShards = 64
 
     public struct ControlSettings: Sendable {
         public var enabled = true

@@ -128,7 +128,7 @@ public struct TickforgeServer: Sendable {
             let s = await hub.stats
             return #"{"subscribers":\#(s.subscribers),"activeSymbols":\#(s.activeSymbols),"minutesGenerated":\#(s.minutesGenerated),"#
                 + #""eventsEncoded":\#(s.eventsEncoded),"marketTime":"\#(s.marketTime)","symbolsWaiting":\#(s.symbolsWaiting),"#
-                + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),\#(clockFields)"#
+                + #""minutesLate":\#(s.minutesLate),"preparationBacklog":\#(s.preparationBacklog),"shards":\#(s.shards),\#(clockFields)"#
                 + (recorder == nil ? "" : #","recordingFramesLost":\#(s.recordingFramesLost)"#)
                 + (upstreamStatus.map { #","liveEventsPublished":\#(s.liveEventsPublished),"liveEventsVerbatim":\#(s.liveEventsVerbatim),"liveTopics":\#(s.liveTopics),"upstream":\#($0.json)"# } ?? "")
                 + "}\n"

@@ -43,6 +43,9 @@ struct FeedBench: AsyncParsableCommand {
     @Option(name: .customLong("flush-interval-ms"), help: "The server's flush cadence.")
     var flushIntervalMs = 5.0
 
+    @Option(help: "The server's release shards (its --shards). Default: the server's own, one per core.")
+    var shards: Int?
+
     @Flag(name: .customLong("through-proxy"), help: "Put a `tickforge proxy` between the server and the readers: the server becomes the proxy's upstream, the readers subscribe through the proxy, and the CPU reported is the proxy's.")
     var throughProxy = false
 
@@ -75,13 +78,13 @@ struct FeedBench: AsyncParsableCommand {
         let server = try ServerProcess(arguments: [
             "--symbols", tickers.joined(separator: ","), "--universe", "fixed", "--start", Self.start,
             "--speed", serverSpeed, "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ] + (throughProxy ? ["--api-key", Self.upstreamKey] : []), environment: environment)
+        ] + (throughProxy ? ["--api-key", Self.upstreamKey] : []) + (shards.map { ["--shards", String($0)] } ?? []), environment: environment)
         defer { server.stop() }
         // Through a proxy, every symbol is the upstream's (no synthetic ones of the proxy's own).
         let proxy = try throughProxy ? ServerProcess(command: "proxy", arguments: [
             "--upstream", "ws://127.0.0.1:\(server.port)/stocks", "--upstream-key", Self.upstreamKey, "--synthetic", "",
             "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ]) : nil
+        ] + (shards.map { ["--shards", String($0)] } ?? [])) : nil
         defer { proxy?.stop() }
         let url = "ws://127.0.0.1:\(proxy?.port ?? server.port)/stocks"
         let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try server.clockMapping()

@@ -34,6 +34,9 @@ struct ServingOptions: ParsableArguments {
     @Option(name: .customLong("flush-interval-ms"), help: "How often frames are flushed, in ms (env TICKFORGE_FLUSH_INTERVAL_MS). Default: 5.")
     var flushIntervalMs: Double?
 
+    @Option(name: .customLong("shards"), help: "Release shards: symbols are spread over this many threads that generate, encode and frame them in parallel; each symbol's events keep their order (env TICKFORGE_SHARDS). Default: one per core.")
+    var shards: Int?
+
     @Option(name: .customLong("bar-delay-ms"), help: "Delay after a bar's window before it is sent, in ms (env TICKFORGE_BAR_DELAY_MS). Default: 2000, like Polygon's A.")
     var barDelayMs: Double?
 
@@ -87,6 +90,10 @@ struct ServingOptions: ParsableArguments {
         config.journalEntries = try number(journalEntries, "TICKFORGE_JOURNAL_ENTRIES", "a whole number") ?? config.journalEntries
         if config.journalEntries < 0 || config.journalEntries > 10_000_000 { throw CLIError("--journal-entries must be from 0 to 10000000") }
         config.flushIntervalMilliseconds = try number(flushIntervalMs, "TICKFORGE_FLUSH_INTERVAL_MS", "milliseconds") ?? config.flushIntervalMilliseconds
+        config.hub.shards = try number(shards, "TICKFORGE_SHARDS", "a whole number") ?? config.hub.shards
+        guard (1...ServerConfiguration.maxShards).contains(config.hub.shards) else {
+            throw CLIError("--shards must be from 1 to \(ServerConfiguration.maxShards), got \(config.hub.shards)")
+        }
         let barDelay = try number(barDelayMs, "TICKFORGE_BAR_DELAY_MS", "milliseconds") ?? 2000
         config.hub.barDelayNanoseconds = Int64(barDelay * 1e6)
         config.hub.queueLimits.maxBytes = try number(maxBacklogBytes, "TICKFORGE_MAX_BACKLOG_BYTES", "a byte count") ?? config.hub.queueLimits.maxBytes
