@@ -43,6 +43,9 @@ struct FeedBench: AsyncParsableCommand {
     @Option(name: .customLong("flush-interval-ms"), help: "The server's flush cadence.")
     var flushIntervalMs = 5.0
 
+    @Option(name: .customLong("upstream-path"), help: "With --through-proxy, the upstream stream the proxy reads: /stocks (Polygon) or an Alpaca path such as /v2/iex, which the proxy decodes from Alpaca's JSON and re-encodes for the Polygon readers.")
+    var upstreamPath = "/stocks"
+
     @Option(help: "The server's release shards (its --shards). Default: the server's own, one per core.")
     var shards: Int?
 
@@ -57,6 +60,7 @@ struct FeedBench: AsyncParsableCommand {
         print("warning: this is a debug build; numbers are meaningless. Use: swift run -c release tickforge bench feed")
         #endif
         guard clients >= 1, symbols >= clients, readerProcesses >= 0 else { throw CLIError("need at least one client and one symbol per client") }
+        guard upstreamPath == "/stocks" || upstreamPath.hasPrefix("/v2/") else { throw CLIError("--upstream-path takes /stocks or an Alpaca path such as /v2/iex") }
         let tickers = (0..<symbols).map { "SYN\($0)" }
         let warmup = self.warmup ?? (liquidityRate == nil ? 3 : 0)
         let seconds = self.seconds ?? (liquidityRate == nil ? 10 : 125)
@@ -82,9 +86,9 @@ struct FeedBench: AsyncParsableCommand {
         defer { server.stop() }
         // Through a proxy, every symbol is the upstream's (no synthetic ones of the proxy's own).
         let proxy = try throughProxy ? ServerProcess(command: "proxy", arguments: [
-            "--upstream", "ws://127.0.0.1:\(server.port)/stocks", "--upstream-key", Self.upstreamKey, "--synthetic", "",
+            "--upstream", "ws://127.0.0.1:\(server.port)\(upstreamPath)", "--upstream-key", Self.upstreamKey, "--synthetic", "",
             "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ] + (shards.map { ["--shards", String($0)] } ?? [])) : nil
+        ] + (upstreamPath.hasPrefix("/v2/") ? ["--upstream-secret", "bench-secret"] : []) + (shards.map { ["--shards", String($0)] } ?? [])) : nil
         defer { proxy?.stop() }
         let url = "ws://127.0.0.1:\(proxy?.port ?? server.port)/stocks"
         let clock: FeedLoadClient.ClockMapping? = serverSpeed == "max" ? nil : try server.clockMapping()
