@@ -24,9 +24,10 @@ public actor FeedHub {
         /// when asked for (tests that step the hub by hand and expect events at once).
         public var preparation: Preparation = .background
         /// Release shards: symbols are spread over this many engines, each with its own minute
-        /// factory, encoders and frames, advanced in parallel (with `.background` preparation;
-        /// with `.inline` they take turns on the caller's thread). A symbol's bytes are the same
-        /// for any count; across symbols, frames of different shards interleave within a turn.
+        /// factory, encoders and arenas, released in parallel (with `.background` preparation;
+        /// with `.inline` they take turns on the caller's thread) and framed together. A symbol's
+        /// bytes are the same for any count; within a turn's frame, shard 0's events come before
+        /// shard 1's, so across symbols the order is by shard rather than by time.
         public var shards = 1
         public init() {}
     }
@@ -48,7 +49,7 @@ public actor FeedHub {
     private let live: LiveFeed?
     private var liveState = LiveRouting()
     private let shards: ReleaseShards
-    /// Shard 0's engine: live events, and the tables every shard shares, go through it.
+    /// Shard 0, on the hub's own thread: live events go through its router.
     private var lead: ReleaseShard { shards.shards[0] }
     private var index: SubscriptionIndex
     private var subscribers: [SubscriberID: Subscriber] = [:]
