@@ -205,7 +205,7 @@ public actor FeedHub {
         let liveBase = live?.symbols.base ?? .max
         var wanted = Array(repeating: [(id: SymbolID, kinds: EventKinds, routes: [[Receiver]])](), count: shards.count)
         for id in index.activeSymbols where id < liveBase {
-            wanted[Int(id) % shards.count].append((id: id, kinds: index.kinds(of: id), routes: index.routes(of: id).map(receivers)))
+            wanted[shards.index(of: id)].append((id: id, kinds: index.kinds(of: id), routes: index.routes(of: id).map(receivers)))
         }
         for (shard, wanted) in zip(shards.shards, wanted) { shard.engine.setActive(wanted, now: now) }
         guard let live else { return }

@@ -89,8 +89,9 @@ struct ReleaseShards {
 
     var count: Int { shards.count }
 
-    /// The shard that releases `id`'s events. Live ids are routed by the hub itself, on shard 0.
-    func shard(of id: SymbolID) -> ReleaseShard { shards[Int(id) % shards.count] }
+    /// The index of the shard that releases `id`'s events. Live ids are routed by the hub itself,
+    /// on shard 0.
+    func index(of id: SymbolID) -> Int { Int(id) % shards.count }
 
     /// Releases every shard to `target` at once (shard 0 on the caller's thread), then frames what
     /// they released, one frame sequence per subscriber. Returns the slots over their bound.
