@@ -39,6 +39,35 @@ struct AlpacaUpstreamTests {
         #expect(frame(decoded.events, tickers: tickers) == original)
     }
 
+    @Test("corrections (c), cancels and errors (x) read and written again are the same bytes; one missing its prices is skipped")
+    func corrections() {
+        let t = Timestamp(nanoseconds: 1_764_599_460 * Timestamp.nanosPerSecond + 542_305_024)
+        let original = TradeCorrection.Print(id: 52_983_525_033_527, price: Price(units: 391_582), size: 440_000, conditions: TradeConditions([TradeConditions.formT]))
+        let fixed = TradeCorrection.Print(id: 52_983_525_034_326, price: Price(units: 391_809), size: 440_100,
+                                          conditions: TradeConditions([TradeConditions.formT, TradeConditions.oddLot]))
+        let events: [MarketEvent] = [
+            .correction(TradeCorrection(symbol: 0, timestamp: t, exchange: 12, tape: .c, original: original, outcome: .corrected(fixed))),
+            .correction(TradeCorrection(symbol: 1, timestamp: t + 1, exchange: 4, tape: .a, original: original, outcome: .cancelled)),
+            .correction(TradeCorrection(symbol: 1, timestamp: t + 2, exchange: 10, tape: .b, original: original, outcome: .erroneous)),
+        ]
+        let tickers = ["EEM", "GOOGL"]
+        let wire = frame(events, tickers: tickers)
+        #expect(wire.contains(#""oc":["@","T"],"ci":52983525034326,"cp":39.1809,"cs":440100,"cc":["@","T","I"]"#))
+        #expect(wire.contains(#""a":"C""#) && wire.contains(#""a":"E""#))
+        var decoder = AlpacaWireDecoder { tickers.firstIndex(of: $0).map(SymbolID.init) }
+        let decoded = decoder.decode(Array(wire.utf8))
+        #expect(decoded.skipped == 0)
+        #expect(frame(decoded.events, tickers: tickers) == wire)
+        if case .correction(let c) = decoded.events.first { #expect(c.corrected == fixed && c.original.id == original.id) }
+
+        // The vendor's own sample, from the protocol notes: a string id and a cancel on FINRA's tape.
+        let sample = #"[{"T":"x","S":"GOOGL","i":"465","x":"D","p":105.31,"s":300,"a":"C","z":"C","t":"2023-04-06T13:15:42.83540958Z"}]"#
+        guard case .correction(let x)? = decoder.decode(Array(sample.utf8)).events.first else { Issue.record("the sample must read"); return }
+        #expect(x.original.id == 465 && x.original.price == Price(units: 1_053_100) && x.original.size == 300 && x.outcome == .cancelled && x.tape == .c)
+        let broken = #"[{"T":"c","S":"EEM","x":"M","oi":1,"os":2,"ci":3,"cs":2,"z":"B","t":"2023-04-06T14:25:06.542305024Z"}]"#
+        #expect(decoder.decode(Array(broken.utf8)).skipped == 1)
+    }
+
     @Test("control messages are notices: connected, authenticated, errors with their codes, subscription acks")
     func notices() {
         var decoder = AlpacaWireDecoder { _ in 0 }

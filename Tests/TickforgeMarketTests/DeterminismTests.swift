@@ -92,7 +92,7 @@ struct DeterminismTests {
         case .bar(var b): b.symbol = id; return .bar(b)
         case .status(var x): x.symbol = id; return .status(x)
         case .luld(var x): x.symbol = id; return .luld(x)
-        case .correction(var x): x.original.symbol = id; return .correction(x)
+        case .correction(var x): x.symbol = id; return .correction(x)
         }
     }
 }

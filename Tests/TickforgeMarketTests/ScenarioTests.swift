@@ -228,14 +228,21 @@ struct ScenarioTests {
         ])
         let out = events(m, "AAPL", Self.at..<(Self.at + 2), .trades).compactMap { if case .correction(let c) = $0 { c } else { nil } }
         #expect(out.count == 2)
-        #expect(out[0].isCancel && out[0].original == earlier)
-        #expect(out[1].corrected?.price == Price(dollars: 1) && out[1].corrected?.size == 5 && out[1].original == earlier)
+        #expect(out[0].isCancel && out[0].original == .init(earlier) && out[0].exchange == earlier.exchange && out[0].tape == earlier.tape)
+        #expect(out[1].corrected?.price == Price(dollars: 1) && out[1].corrected?.size == 5 && out[1].original == .init(earlier))
+        #expect(out[1].corrected?.id == TradeCorrection.correctedID(of: earlier.id) && out[1].corrected?.conditions == earlier.conditions)
         #expect(Fixture.trades(events(m, "AAPL", (Self.at + -Self.minute)..<Self.at, .trades))[10] == earlier)
         // A trade of the cancel's own minute: looking it up must not look up the cancel again.
         let sameMinute = Fixture.trades(events(market(), "AAPL", Self.at..<(Self.at + 5 * Self.second), .trades))[0]
         let n = market([Scenario(id: "x", kind: .cancel(tradeID: sameMinute.id), symbol: "AAPL", start: Self.at + 20 * Self.second)])
         let cancels = events(n, "AAPL", Self.at..<(Self.at + Self.minute), .trades).compactMap { if case .correction(let c) = $0 { c } else { nil } }
-        #expect(cancels.count == 1 && cancels[0].original == sameMinute)
+        #expect(cancels.count == 1 && cancels[0].original == .init(sameMinute))
+    }
+
+    @Test("a correction carries both prints and still makes no event larger than a bar")
+    func correctionSize() {
+        #expect(MemoryLayout<TradeCorrection>.size <= MemoryLayout<Bar>.size)
+        #expect(MemoryLayout<MarketEvent>.size <= MemoryLayout<Bar>.size, "\(MemoryLayout<MarketEvent>.size) bytes an event")
     }
 
     @Test("limit: the price reaches its band, holds it 15 s, then the band pauses trading for 5 minutes")

@@ -48,6 +48,33 @@ struct RecordingTests {
         }
     }
 
+    @Test("a correction, a cancel and an error come back whole: both prints, exchange, tape and conditions")
+    func corrections() throws {
+        let t = Timestamp(nanoseconds: 1_764_599_460 * Timestamp.nanosPerSecond + 123)
+        let original = TradeCorrection.Print(id: 52_983_525_033_527, price: Price(units: 391_582), size: 440_000, conditions: TradeConditions([TradeConditions.formT]))
+        let fixed = TradeCorrection.Print(id: 52_983_525_034_326, price: Price(units: 391_809), size: 440_000,
+                                          conditions: TradeConditions([TradeConditions.formT, TradeConditions.oddLot]))
+        let events: [MarketEvent] = [
+            .correction(TradeCorrection(symbol: 0, timestamp: t, exchange: 12, tape: .c, original: original, outcome: .corrected(fixed))),
+            .correction(TradeCorrection(symbol: 1, timestamp: t + 1, exchange: 4, tape: .a, original: original, outcome: .cancelled)),
+            .correction(TradeCorrection(symbol: 1, timestamp: t + 2, exchange: 10, tape: .b, original: original, outcome: .erroneous)),
+        ]
+        let tickers = ["AAPL", "MSFT"]
+        let text = lines(events, tickers)
+        var decoder = NDJSONEventDecoder { tickers.firstIndex(of: $0).map(SymbolID.init) }
+        let decoded = text.split(separator: 10).map { line in Array(line).withUnsafeBufferPointer { decoder.decode($0) } }
+        #expect(decoded == events)
+        #expect(String(decoding: text, as: UTF8.self).split(separator: "\n").map { $0.prefix(24) } == [
+            #"{"kind":"correction","sy"#, #"{"kind":"cancel","sym":""#, #"{"kind":"error","sym":"M"#,
+        ])
+
+        // A line recorded before exchange, tape, conditions and the corrected id were written still reads.
+        let old = Array(#"{"kind":"correction","sym":"AAPL","t":5,"i":7,"p":1.5,"s":10,"cp":1.6,"cs":12}"#.utf8)
+        guard case .correction(let c)? = old.withUnsafeBufferPointer({ decoder.decode($0) }) else { Issue.record("an old line must read"); return }
+        #expect(c.corrected == TradeCorrection.Print(id: TradeCorrection.correctedID(of: 7), price: Price(units: 16_000), size: 12, conditions: TradeConditions()))
+        #expect(c.original.id == 7 && c.exchange == 0 && c.tape == .a)
+    }
+
     @Test("the file is read a chunk at a time; lines longer than a chunk, blank and foreign lines are fine; rewind starts again")
     func reader() throws {
         let (events, tickers) = events()

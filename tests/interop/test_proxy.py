@@ -316,3 +316,43 @@ def test_an_alpaca_upstream_serves_a_polygon_client_field_by_field(serve, proxy)
     assert sent[0] == '{"action":"subscribe","trades":["AAPL"]}', sent
     assert wait_until(lambda: '{"action":"unsubscribe","trades":["AAPL"]}' in
                       [e["text"] for e in journal(upstream, kind="received", connection=proxy_connection[0])], TIMEOUT_S)
+
+
+def test_an_alpaca_upstream_relays_corrections_and_cancels_to_an_alpaca_client_as_sent(serve, proxy):
+    upstream = serve("--api-key", UPSTREAM_KEY, "--api-key", "direct", "--symbols", "AAPL")
+    p = live_proxy(proxy, upstream, path="/v2/iex")
+
+    async def alpaca_trades(url, key):
+        ws = await websockets.connect(url, ping_interval=None)
+        await ws.recv()
+        await ws.send(json.dumps({"action": "auth", "key": key, "secret": "s"}))
+        await ws.recv()
+        await ws.send(json.dumps({"action": "subscribe", "trades": ["AAPL"]}))
+        return ws
+
+    def amendments(frames) -> list[dict]:
+        return [m for f in frames for m in json.loads(f) if m.get("T") in ("c", "x")]
+
+    async def run():
+        direct = await alpaca_trades(f"ws://{upstream.feed}/v2/iex", "direct")
+        client = await alpaca_trades(f"ws://{p.feed}/v2/iex", "k")
+        trade, deadline = None, time.monotonic() + TIMEOUT_S
+        while trade is None and time.monotonic() < deadline:
+            trade = next((m for f in await read_frames(direct, 1) for m in json.loads(f) if m.get("T") == "t"), None)
+        assert trade is not None, "the upstream printed no AAPL trade"
+        await asyncio.to_thread(ctl, upstream, "cancel", "AAPL", str(trade["i"]))
+        await asyncio.to_thread(ctl, upstream, "correct", "AAPL", str(trade["i"]), "--price", "1.5", "--size", "7")
+        reference, via = [], []
+        while time.monotonic() < deadline and (len(reference) < 2 or len(via) < 2):
+            a, b = await asyncio.gather(read_frames(direct, 1), read_frames(client, 1))
+            reference += amendments(a)
+            via += amendments(b)
+        await direct.close()
+        await client.close()
+        assert [m["T"] for m in reference] == ["x", "c"], reference
+        # Every field as the upstream sent it: ids, prices, sizes, conditions, exchange, tape, stamp.
+        assert via == reference
+        assert reference[0]["i"] == trade["i"] and reference[0]["a"] == "C"
+        assert reference[1]["oi"] == trade["i"] and reference[1]["cp"] == 1.5 and reference[1]["cs"] == 7
+
+    asyncio.run(run())

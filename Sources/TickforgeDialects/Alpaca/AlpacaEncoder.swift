@@ -88,9 +88,9 @@ public struct AlpacaEncoder: DialectEncoder {
         case .correction(let c):
             let o = c.original
             if let fixed = c.corrected {
-                let oc = AlpacaVocabulary.conditions(o.conditions, tape: o.tape), cc = AlpacaVocabulary.conditions(fixed.conditions, tape: fixed.tape)
+                let oc = AlpacaVocabulary.conditions(o.conditions, tape: c.tape), cc = AlpacaVocabulary.conditions(fixed.conditions, tape: c.tape)
                 w.begin(type: "c", fields: 13, symbol: symbols[Int(c.symbol)], out: &out)
-                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(o.exchange), &out)
+                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(c.exchange), &out)
                 w.key("oi", &out); w.int(o.id, &out)
                 w.key("op", &out); w.price(o.price, &out)
                 w.key("os", &out); w.int(Int64(o.size), &out)
@@ -99,16 +99,16 @@ public struct AlpacaEncoder: DialectEncoder {
                 w.key("cp", &out); w.price(fixed.price, &out)
                 w.key("cs", &out); w.int(Int64(fixed.size), &out)
                 w.key("cc", &out); w.letters(cc.chars, count: cc.count, &out)
-                w.key("z", &out); w.letter(AlpacaVocabulary.tape(o.tape), &out)
+                w.key("z", &out); w.letter(AlpacaVocabulary.tape(c.tape), &out)
                 w.key("t", &out); w.time(c.timestamp, &out)
             } else {
                 w.begin(type: "x", fields: 9, symbol: symbols[Int(c.symbol)], out: &out)
                 w.key("i", &out); w.int(o.id, &out)
-                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(o.exchange), &out)
+                w.key("x", &out); w.letter(AlpacaVocabulary.exchange(c.exchange), &out)
                 w.key("p", &out); w.price(o.price, &out)
                 w.key("s", &out); w.int(Int64(o.size), &out)
-                w.key("a", &out); w.letter(UInt8(ascii: "C"), &out)
-                w.key("z", &out); w.letter(AlpacaVocabulary.tape(o.tape), &out)
+                w.key("a", &out); w.letter(c.outcome == .erroneous ? UInt8(ascii: "E") : UInt8(ascii: "C"), &out)
+                w.key("z", &out); w.letter(AlpacaVocabulary.tape(c.tape), &out)
                 w.key("t", &out); w.time(c.timestamp, &out)
             }
             w.end(&out)

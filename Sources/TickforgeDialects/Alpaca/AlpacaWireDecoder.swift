@@ -1,7 +1,7 @@
 import TickforgeMarket
 
 /// Reads frames of an Alpaca stock stream (JSON), as an upstream sends them to a proxy: trades,
-/// quotes, minute and daily bars, trading statuses and LULD bands become `MarketEvent`s in the
+/// quotes, minute and daily bars, trading statuses, LULD bands, corrections and cancels become `MarketEvent`s in the
 /// market's own numbering (Polygon's exchange ids and condition codes, sizes in shares), and
 /// `success`, `error` and `subscription` messages come back as notices.
 ///
@@ -47,6 +47,8 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
         case "q": event = quote(f, buffer, symbol, t)
         case "b": event = bar(f, symbol, start: t, span: .minute)
         case "d": event = bar(f, symbol, start: t, span: .day)
+        case "c": event = correction(f, buffer, symbol, t)
+        case "x": event = cancel(f, buffer, symbol, t)
         case "s": event = status(f, buffer, symbol, t)
         case "l":
             event = .luld(LULDBand(symbol: symbol, timestamp: t, sequence: 0, limitUp: Price(units: f.number(.u)?.fixed4 ?? 0),
@@ -59,13 +61,38 @@ public struct AlpacaWireDecoder: UpstreamDecoding {
     private static func trade(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
         func letter(_ k: WireKey) -> UInt8 { Self.letter(f, k, buffer) }
         guard let p = f.number(.p) else { return nil }
-        var conditions = TradeConditions()
-        for ch in f.list { if let code = Self.conditionCode(ch) { conditions.insert(code) } }
         return .trade(Trade(
             symbol: symbol, timestamp: t, participantTimestamp: t, sequence: 0, id: f.number(.i)?.integer ?? 0, price: Price(units: p.fixed4),
             size: Int32(clamping: f.number(.s)?.integer ?? 0), exchange: Self.exchangeIDs[Int(letter(.x))], tape: Self.tape(letter: letter(.z)),
-            conditions: conditions, trfID: 0, trfTimestamp: nil
+            conditions: conditions(f.list), trfID: 0, trfTimestamp: nil
         ))
+    }
+
+    /// `c`: the original print (`oi`, `op`, `os`, `oc`) and the one it became (`ci`, `cp`, `cs`, `cc`).
+    private static func correction(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
+        guard let oi = f.number(.oi), let op = f.number(.op), let ci = f.number(.ci), let cp = f.number(.cp) else { return nil }
+        let original = TradeCorrection.Print(id: oi.integer, price: Price(units: op.fixed4), size: Int32(clamping: f.number(.os)?.integer ?? 0),
+                                             conditions: conditions(f.list))
+        let corrected = TradeCorrection.Print(id: ci.integer, price: Price(units: cp.fixed4), size: Int32(clamping: f.number(.cs)?.integer ?? 0),
+                                              conditions: conditions(f.correctedList))
+        return .correction(TradeCorrection(symbol: symbol, timestamp: t, exchange: exchangeIDs[Int(letter(f, .x, buffer))], tape: tape(f, buffer),
+                                           original: original, outcome: .corrected(corrected)))
+    }
+
+    /// `x`: a print cancelled (action `C`) or in error (`E`).
+    private static func cancel(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {
+        guard f.number(.i) != nil || f.textRange(.i) != nil, let p = f.number(.p) else { return nil }
+        let original = TradeCorrection.Print(id: f.tradeID(buffer), price: Price(units: p.fixed4), size: Int32(clamping: f.number(.s)?.integer ?? 0),
+                                             conditions: TradeConditions())
+        return .correction(TradeCorrection(symbol: symbol, timestamp: t, exchange: exchangeIDs[Int(letter(f, .x, buffer))], tape: tape(f, buffer),
+                                           original: original, outcome: letter(f, .a, buffer) == UInt8(ascii: "E") ? .erroneous : .cancelled))
+    }
+
+    /// Alpaca's condition characters as the market's codes.
+    private static func conditions(_ characters: TradeConditions) -> TradeConditions {
+        var codes = TradeConditions()
+        for ch in characters { if let code = conditionCode(ch) { codes.insert(code) } }
+        return codes
     }
 
     private static func quote(_ f: WireFields, _ buffer: UnsafeBufferPointer<UInt8>, _ symbol: SymbolID, _ t: Timestamp) -> MarketEvent? {

@@ -121,6 +121,8 @@ enum WireKey: Int, CaseIterable {
     case ev, sym, bigT, i, x, p, s, c, t, q, z, pt, trfi, trft, bx, bp, bs, ax, ap, `as`, v, av, op, vw, o, h, l, a, e, status, message
     // Alpaca's: the symbol, a bar's trade count, control messages, status words, LULD bands.
     case bigS, n, msg, code, sc, rc, u, d
+    // Alpaca's corrections: the original print and the corrected one.
+    case oi, os, oc, ci, cp, cs, cc // and `op`, which Polygon's aggregates share
 
     var name: String {
         switch self {
@@ -194,6 +196,7 @@ struct WireFields {
         numbersPresent = 0
         textsPresent = 0
         list = TradeConditions()
+        correctedList = TradeConditions()
     }
 
     func number(_ key: WireKey) -> WireNumber? { numbersPresent & (1 << key.rawValue) != 0 ? numbers[key.rawValue] : nil }
@@ -210,6 +213,8 @@ struct WireFields {
     }
     /// Small codes, at most four kept (as a trade's conditions are).
     var list = TradeConditions()
+    /// A correction's second list: the corrected print's conditions (`cc`; `oc` goes to `list`).
+    var correctedList = TradeConditions()
 
     func string(_ key: WireKey, _ buffer: UnsafeBufferPointer<UInt8>) -> String? {
         textRange(key).map { String(decoding: buffer[$0], as: UTF8.self) }
@@ -281,19 +286,21 @@ struct JSONScanner {
             }
             return true
         case UInt8(ascii: "["):
-            guard key == .c || key == .i else { return skipValue() }
+            guard let key, [.c, .i, .oc, .cc].contains(key) else { return skipValue() }
             advance()
             while true {
                 skipSpace()
                 if peek == UInt8(ascii: "]") { advance(); return true }
                 // Polygon's codes are numbers; Alpaca's are one-character strings (kept as that character).
+                let code: UInt8
                 if peek == UInt8(ascii: "\"") {
                     guard let range = readString() else { return false }
-                    fields.list.insert(range.isEmpty ? 0 : bytes[range.lowerBound])
+                    code = range.isEmpty ? 0 : bytes[range.lowerBound]
                 } else {
                     guard let n = readNumber() else { return false }
-                    fields.list.insert(UInt8(truncatingIfNeeded: n.integer))
+                    code = UInt8(truncatingIfNeeded: n.integer)
                 }
+                if key == .cc { fields.correctedList.insert(code) } else { fields.list.insert(code) }
                 skipSpace()
                 if peek == UInt8(ascii: ",") { advance() }
             }

@@ -10,7 +10,10 @@ import TickforgeMarket
 /// {"kind":"trade","sym":"AAPL","t":…,"q":…,"i":…,"p":230.15,"s":100,"x":12,"z":3,"c":[14,41],"pt":…}
 /// {"kind":"quote","sym":"AAPL","t":…,"q":…,"bp":230.14,"bs":300,"bx":12,"ap":230.15,"as":200,"ax":19,"c":0,"z":3}
 /// {"kind":"minute_bar","sym":"AAPL","s":…,"e":…,"o":…,"h":…,"l":…,"c":…,"v":…,"vw":…,"n":…,"z":…,"av":…,"op":…,"a":…}
+/// {"kind":"correction","sym":"AAPL","t":…,"i":…,"p":230.15,"s":100,"x":12,"z":3,"c":[37],"ci":…,"cp":230.16,"cs":100,"cc":[37]}
 /// ```
+///
+/// A cancel and an error (`"kind":"cancel"`, `"kind":"error"`) carry the original print only.
 public struct NDJSONEncoder {
     /// Pre-encoded `"sym":"TICKER"` fragments, indexed by symbol id.
     private var symbolFragments: [[UInt8]] = []
@@ -107,15 +110,30 @@ public struct NDJSONEncoder {
             key(",\"z\":", &out); DecimalText.appendInteger(Int64(l.tape.rawValue), to: &out)
             key("}\n", &out)
         case .correction(let c):
-            key(c.isCancel ? "{\"kind\":\"cancel\"" : "{\"kind\":\"correction\"", &out)
+            switch c.outcome {
+            case .corrected: key("{\"kind\":\"correction\"", &out)
+            case .cancelled: key("{\"kind\":\"cancel\"", &out)
+            case .erroneous: key("{\"kind\":\"error\"", &out)
+            }
             out.append(contentsOf: symbolFragments[Int(c.symbol)])
             key(",\"t\":", &out); DecimalText.appendInteger(c.timestamp.nanoseconds, to: &out)
             key(",\"i\":", &out); DecimalText.appendInteger(c.original.id, to: &out)
             key(",\"p\":", &out); DecimalText.appendFixed(c.original.price.units, scale: 4, to: &out)
             key(",\"s\":", &out); DecimalText.appendInteger(Int64(c.original.size), to: &out)
+            key(",\"x\":", &out); DecimalText.appendInteger(Int64(c.exchange), to: &out)
+            key(",\"z\":", &out); DecimalText.appendInteger(Int64(c.tape.rawValue), to: &out)
+            if !c.original.conditions.isEmpty {
+                key(",\"c\":", &out)
+                c.original.conditions.appendJSONArray(to: &out)
+            }
             if let fixed = c.corrected {
+                key(",\"ci\":", &out); DecimalText.appendInteger(fixed.id, to: &out)
                 key(",\"cp\":", &out); DecimalText.appendFixed(fixed.price.units, scale: 4, to: &out)
                 key(",\"cs\":", &out); DecimalText.appendInteger(Int64(fixed.size), to: &out)
+                if !fixed.conditions.isEmpty {
+                    key(",\"cc\":", &out)
+                    fixed.conditions.appendJSONArray(to: &out)
+                }
             }
             key("}\n", &out)
         }

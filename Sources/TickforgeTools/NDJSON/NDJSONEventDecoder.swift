@@ -3,9 +3,8 @@ import TickforgeMarket
 /// Reads the lines `NDJSONEncoder` writes back into events: what `tickforge replay` serves.
 ///
 /// Every field the encoder writes comes back as it was, except what a line does not carry: a
-/// bar's VWAPs come back to six decimals (as sums over its volume), and a correction's original
-/// trade keeps its id, price, size and stamp only. Decoding the same line always gives the same
-/// event, so a recording replays the same bytes every time.
+/// bar's VWAPs come back to six decimals (as sums over its volume). Decoding the same line always
+/// gives the same event, so a recording replays the same bytes every time.
 public struct NDJSONEventDecoder {
     private let resolve: (String) -> SymbolID?
     private var ids: [String: SymbolID] = [:]
@@ -28,6 +27,18 @@ public struct NDJSONEventDecoder {
         func price(_ key: StaticString) -> Price { Price(units: value(key).map { FlatObjectScanner.fixed($0, scale: 4) } ?? 0) }
         func stamp(_ key: StaticString) -> Timestamp? { integer(key).map(Timestamp.init(nanoseconds:)) }
         func tape() -> Tape { Tape(rawValue: UInt8(clamping: integer("z") ?? 1)) ?? .a }
+
+        /// Sale-condition codes, `[14,41]`: integers between the brackets.
+        func conditions(_ key: StaticString) -> TradeConditions {
+            var conditions = TradeConditions()
+            guard let list = value(key) else { return conditions }
+            var n: Int64 = -1
+            for b in list {
+                if b >= 48, b <= 57 { n = max(n, 0) * 10 + Int64(b - 48) } else if n >= 0 { conditions.insert(UInt8(clamping: n)); n = -1 }
+            }
+            if n >= 0 { conditions.insert(UInt8(clamping: n)) }
+            return conditions
+        }
 
         static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var word: UInt64 = 0, shift: UInt64 = 0
@@ -79,18 +90,21 @@ public struct NDJSONEventDecoder {
             guard let t = f.stamp("t") else { return nil }
             return .luld(LULDBand(symbol: symbol, timestamp: t, sequence: f.integer("q") ?? 0, limitUp: f.price("h"), limitDown: f.price("l"),
                                   indicator: UInt8(clamping: f.integer("i") ?? 0), tape: f.tape()))
-        case "cancel", "correction":
+        case "cancel", "correction", "error":
             guard let t = f.stamp("t") else { return nil }
-            let original = Trade(symbol: symbol, timestamp: t, participantTimestamp: t, sequence: 0, id: f.integer("i") ?? 0,
-                                 price: f.price("p"), size: Int32(clamping: f.integer("s") ?? 0), exchange: 0, tape: .a,
-                                 conditions: TradeConditions(), trfID: 0, trfTimestamp: nil)
-            var corrected: Trade?
-            if kind == "correction" {
-                corrected = original
-                corrected?.price = f.price("cp")
-                corrected?.size = Int32(clamping: f.integer("cs") ?? 0)
+            let id = f.integer("i") ?? 0
+            let original = TradeCorrection.Print(id: id, price: f.price("p"), size: Int32(clamping: f.integer("s") ?? 0), conditions: f.conditions("c"))
+            let outcome: TradeCorrection.Outcome
+            switch kind {
+            case "correction":
+                // Lines written before `ci` was recorded name the id a scenario's correction gets.
+                outcome = .corrected(TradeCorrection.Print(id: f.integer("ci") ?? TradeCorrection.correctedID(of: id), price: f.price("cp"),
+                                                           size: Int32(clamping: f.integer("cs") ?? 0), conditions: f.conditions("cc")))
+            case "cancel": outcome = .cancelled
+            default: outcome = .erroneous
             }
-            return .correction(TradeCorrection(symbol: symbol, timestamp: t, original: original, corrected: corrected))
+            return .correction(TradeCorrection(symbol: symbol, timestamp: t, exchange: UInt8(clamping: f.integer("x") ?? 0), tape: f.tape(),
+                                               original: original, outcome: outcome))
         default:
             return nil
         }
@@ -105,17 +119,9 @@ public struct NDJSONEventDecoder {
 
     private func trade(_ f: Fields, _ symbol: SymbolID) -> Trade? {
         guard let t = f.stamp("t") else { return nil }
-        var conditions = TradeConditions()
-        if let list = f.value("c") {
-            // `[14,41]`: integers between the brackets.
-            var n: Int64 = -1
-            for b in list {
-                if b >= 48, b <= 57 { n = max(n, 0) * 10 + Int64(b - 48) } else if n >= 0 { conditions.insert(UInt8(clamping: n)); n = -1 }
-            }
-        }
         return Trade(symbol: symbol, timestamp: t, participantTimestamp: f.stamp("pt") ?? t, sequence: f.integer("q") ?? 0, id: f.integer("i") ?? 0,
                      price: f.price("p"), size: Int32(clamping: f.integer("s") ?? 0), exchange: UInt8(clamping: f.integer("x") ?? 0),
-                     tape: f.tape(), conditions: conditions, trfID: UInt16(clamping: f.integer("trfi") ?? 0), trfTimestamp: f.stamp("trft"))
+                     tape: f.tape(), conditions: f.conditions("c"), trfID: UInt16(clamping: f.integer("trfi") ?? 0), trfTimestamp: f.stamp("trft"))
     }
 
     private func bar(_ f: Fields, _ symbol: SymbolID, _ span: BarSpan) -> MarketEvent? {
