@@ -56,7 +56,7 @@ public actor FeedHub {
     /// Each subscriber's slot in the engine's tables, and back.
     private var slots: [SubscriberID: Int32] = [:]
     private var idsBySlot: [Int32: SubscriberID] = [:]
-    private var nextID: UInt64 = 1
+    private let subscriberIDs: SubscriberIDs
     private var now: Timestamp
 
     /// - Parameters:
@@ -67,8 +67,10 @@ public actor FeedHub {
     ///     or above `options.maxSymbols`, where no tape id reaches.
     ///   - recording: where every event released to anyone also goes, encoded in the recording's
     ///     own dialect (one of `encoders`).
+    ///   - subscriberIDs: where subscribers' ids come from; hubs of one server share it.
     public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options(), live: LiveFeed? = nil,
-                recording: Recording? = nil) {
+                recording: Recording? = nil, subscriberIDs: SubscriberIDs = SubscriberIDs()) {
+        self.subscriberIDs = subscriberIDs
         precondition(live.map { Int($0.symbols.base) >= options.maxSymbols } ?? true, "live ids must start above every tape id")
         self.live = live
         let background = options.preparation == .background
@@ -102,8 +104,7 @@ public actor FeedHub {
     // MARK: subscribers
 
     public func addSubscriber(dialect: DialectID) -> Subscriber {
-        let id = SubscriberID(raw: nextID)
-        nextID += 1
+        let id = subscriberIDs.take()
         let s = Subscriber(id: id, dialect: dialect, queue: OutboundQueue(limits: options.queueLimits))
         subscribers[id] = s
         let perShard = shards.shards.map { $0.engine.router.addSlot(queue: s.queue, dialect: dialect) }

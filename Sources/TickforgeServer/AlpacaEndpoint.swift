@@ -8,9 +8,11 @@ import TickforgeFeed
 import TickforgeMarket
 
 /// Serves one Alpaca v2 stock stream (`/v2/iex`, `/v2/sip`, `/v2/delayed_sip`, `/v2/test`): the
-/// Alpaca dialect on top of the same hub and market as `/stocks`, or FAKEPACA on `/v2/test`.
+/// Alpaca dialect on top of the same hub and market as `/stocks`, or on `/v2/test` the test
+/// stream's hub, whose only source is FAKEPACA.
 struct AlpacaEndpoint: Sendable {
     let hub: FeedHub
+    let testHub: FeedHub
     let registry: ConnectionRegistry
     let journal: ConnectionJournal
     let configuration: ServerConfiguration
@@ -25,6 +27,7 @@ struct AlpacaEndpoint: Sendable {
 
     /// `headers`: the upgrade request's, as the journal keeps them.
     func serve(_ upgrade: Upgrade, headers: [(String, String)], inbound: WebSocketInboundStream, channel: any Channel, logger: Logger) async {
+        let hub = upgrade.feed == .test ? testHub : self.hub
         let subscriber = await hub.addSubscriber(dialect: HubDialects.alpaca(upgrade.codec))
         let session = AlpacaSession(feed: upgrade.feed, codec: upgrade.codec, configuration: .init(
             apiKeys: configuration.apiKeys, symbolLimit: configuration.alpacaSymbolLimit, entitledFeeds: configuration.alpacaEntitledFeeds
@@ -41,13 +44,11 @@ struct AlpacaEndpoint: Sendable {
         connection.logger.info("connected", metadata: ["remote": "\(channel.remoteAddress?.description ?? "?")", "codec": "\(upgrade.codec)"])
         connection.send(session.connectedFrame)
         if let credentials = upgrade.headerCredentials {
-            await perform(connection.withSession { $0.headerCredentials(key: credentials.key, secret: credentials.secret) }, on: connection, feed: upgrade.feed)
+            await perform(connection.withSession { $0.headerCredentials(key: credentials.key, secret: credentials.secret) }, on: connection, feed: upgrade.feed, hub: hub)
         }
 
         await connection.startWriting(opcode: upgrade.codec == .msgpack ? .binary : .text)
 
-        var fakepaca: (@Sendable () async -> Void)?
-        if upgrade.feed == .test { fakepaca = { await FakepacaLoop(connection: connection).run() } }
         await connection.run(
             inbound: inbound, authTimeoutSeconds: configuration.authTimeoutSeconds,
             onAuthTimeout: {
@@ -55,14 +56,13 @@ struct AlpacaEndpoint: Sendable {
                 if !effects.isEmpty { connection.noteEnding("auth-timeout", [("code", .number(404))]) }
                 connection.apply(effects)
             },
-            companion: fakepaca,
             hub: hub, registry: registry
         ) { frame, binary in
-            await perform(connection.withSession { $0.receive(frame: frame, binary: binary) }, on: connection, feed: upgrade.feed)
+            await perform(connection.withSession { $0.receive(frame: frame, binary: binary) }, on: connection, feed: upgrade.feed, hub: hub)
         }
     }
 
-    private func perform(_ actions: [AlpacaSession.Action], on c: FeedConnection<AlpacaSession>, feed: AlpacaSession.Feed) async {
+    private func perform(_ actions: [AlpacaSession.Action], on c: FeedConnection<AlpacaSession>, feed: AlpacaSession.Feed, hub: FeedHub) async {
         for action in actions {
             switch action {
             case .send(let frame):
@@ -73,7 +73,7 @@ struct AlpacaEndpoint: Sendable {
                 c.updateProfile { $0.key = key }
                 if let fault = await registry.takeAuthFailure(c.profile) {
                     c.logger.info("fault: authentication refused", metadata: ["fault": "\(fault)"])
-                    await perform(c.withSession { $0.authenticationRefused("fault \(fault)") }, on: c, feed: feed)
+                    await perform(c.withSession { $0.authenticationRefused("fault \(fault)") }, on: c, feed: feed, hub: hub)
                     continue
                 }
                 // Alpaca refuses the newcomer (406) and keeps its socket open for another try.
@@ -86,14 +86,13 @@ struct AlpacaEndpoint: Sendable {
                     c.journal(.authenticated, [("key", .text(key))])
                     await registry.sessionAuthenticated(c.subscriber.id)
                 }
-                await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed)
+                await perform(c.withSession { admitted ? $0.authenticationAccepted() : $0.connectionLimitExceeded() }, on: c, feed: feed, hub: hub)
             case .refused(let why, let code):
                 c.logger.info("authentication refused", metadata: ["why": "\(why)", "code": "\(code)"])
                 c.journal(.refused, [("why", .text(why)), ("code", .number(Double(code)))])
             case .subscribe(let topics):
                 c.updateProfile { p in for t in topics { p.subscribe(t.channel.rawValue, t.symbol) } }
                 for t in topics { c.journal(.subscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.symbol))]) }
-                guard feed != .test else { continue }
                 let wanted = topics.compactMap { t in Self.kind(of: t.channel).map { (topic: t, kind: $0) } }
                 let resolutions = await hub.subscribe(c.subscriber.id, wanted.map { ($0.kind, $0.topic.symbol) })
                 for (w, resolution) in zip(wanted, resolutions) where resolution == .unknownSymbol {
@@ -103,7 +102,6 @@ struct AlpacaEndpoint: Sendable {
             case .unsubscribe(let topics):
                 c.updateProfile { p in for t in topics { p.unsubscribe(t.channel.rawValue, t.symbol) } }
                 for t in topics { c.journal(.unsubscribed, [("channel", .text(t.channel.rawValue)), ("symbol", .text(t.symbol))]) }
-                guard feed != .test else { continue }
                 await hub.unsubscribe(c.subscriber.id, topics.compactMap { t in Self.kind(of: t.channel).map { ($0, t.symbol) } })
             }
         }

@@ -161,8 +161,8 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
     }
 
     /// The connection's life once upgraded, the same in every dialect: the auth deadline is set
-    /// (the endpoint disarms it when the client authenticates), any `companion` task runs beside
-    /// a loop that hands each whole message to `receive`, binary or not; fragmented messages
+    /// (the endpoint disarms it when the client authenticates), and a loop hands each whole
+    /// message to `receive`, binary or not; fragmented messages
     /// (alpaca-py sends its subscribe as a binary frame plus an empty continuation) arrive whole.
     /// When the client goes, or is aborted, the queue closes, the timer stops, and the hub and
     /// registry forget the connection.
@@ -170,7 +170,6 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
         inbound: WebSocketInboundStream,
         authTimeoutSeconds: Double,
         onAuthTimeout: @escaping @Sendable () async -> Void,
-        companion: (@Sendable () async -> Void)? = nil,
         hub: FeedHub,
         registry: ConnectionRegistry,
         receive: (_ frame: [UInt8], _ binary: Bool) async -> Void
@@ -189,32 +188,28 @@ final class FeedConnection<Session: DialectSession>: ManagedConnection {
             }
         }
         arm(.authentication, afterSeconds: authTimeoutSeconds)
-        await withTaskGroup(of: Void.self) { group in
-            if let companion { group.addTask { await companion() } }
-            var failure: (any Error)?
-            do {
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    switch message {
-                    case .text(let s):
-                        let bytes = Array(s.utf8)
-                        journalRef.recordFrame(id, text: JournalText.render(bytes, binary: false), format: "text")
-                        await receive(bytes, false)
-                    case .binary(var b):
-                        let bytes = b.readBytes(length: b.readableBytes) ?? []
-                        journalRef.recordFrame(id, text: JournalText.render(bytes, binary: true), format: "msgpack")
-                        await receive(bytes, true)
-                    }
+        var failure: (any Error)?
+        do {
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                switch message {
+                case .text(let s):
+                    let bytes = Array(s.utf8)
+                    journalRef.recordFrame(id, text: JournalText.render(bytes, binary: false), format: "text")
+                    await receive(bytes, false)
+                case .binary(var b):
+                    let bytes = b.readBytes(length: b.readableBytes) ?? []
+                    journalRef.recordFrame(id, text: JournalText.render(bytes, binary: true), format: "msgpack")
+                    await receive(bytes, true)
                 }
-            } catch {
-                failure = error
-                logger.debug("read ended", metadata: ["error": "\(error)"])
             }
-            if endingReason.withLock({ $0 == nil }) {
-                journal(.closed, failure.map { [("error", .text("\($0)"))] } ?? [("by", .text("client"))])
-            }
-            subscriber.queue.close()
-            group.cancelAll()
+        } catch {
+            failure = error
+            logger.debug("read ended", metadata: ["error": "\(error)"])
         }
+        if endingReason.withLock({ $0 == nil }) {
+            journal(.closed, failure.map { [("error", .text("\($0)"))] } ?? [("by", .text("client"))])
+        }
+        subscriber.queue.close()
         await forget(hub: hub, registry: registry)
     }
 

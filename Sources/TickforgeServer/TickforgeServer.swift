@@ -12,7 +12,8 @@ import TickforgeDialects
 import TickforgeFeed
 import TickforgeMarket
 
-/// The Tickforge server: one market, one hub, one feed loop, and the HTTP/WebSocket front.
+/// The Tickforge server: one market, its hub and feed loop, the `/v2/test` stream's own small hub,
+/// and the HTTP/WebSocket front.
 ///
 /// `run()` serves until cancelled or until a graceful shutdown (SIGINT/SIGTERM when run under a
 /// `ServiceGroup`); `onListening` is called with the bound port, which matters with port 0.
@@ -85,14 +86,19 @@ public struct TickforgeServer: Sendable {
         let recorder = try configuration.recordPath.map { path in
             do { return try FeedRecorder(path: path, logger: logger) } catch let error as FeedRecorder.OpenError { throw StartupError(description: error.description) }
         }
+        let subscriberIDs = SubscriberIDs()
         let hub = FeedHub(market: market, encoders: HubDialects.encoders(recording: recorder != nil), start: sessionStart, options: configuration.hub,
                           live: liveSource.map { FeedHub.LiveFeed(source: $0, symbols: liveSymbols) },
-                          recording: recorder.map { FeedHub.Recording(queue: $0.queue, dialect: HubDialects.recording) })
+                          recording: recorder.map { FeedHub.Recording(queue: $0.queue, dialect: HubDialects.recording) }, subscriberIDs: subscriberIDs)
+        // `/v2/test` is a market of its own: FAKEPACA, and nothing from the synthetic market or an upstream.
+        let testInterest = LiveInterest(), testSymbols = LiveSymbolTable(base: SymbolID(configuration.hub.maxSymbols))
+        let testHub = FakepacaSource.hub(configuration: configuration, interest: testInterest, symbols: testSymbols, subscriberIDs: subscriberIDs)
         let upstreamStatus = configuration.upstream.map { UpstreamStatus(url: $0.url) }
         let registry = ConnectionRegistry()
         let journal = ConnectionJournal(maxEntries: configuration.journalEntries, marketNow: { clock.now })
         let polygon = PolygonEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
-        let alpaca = AlpacaEndpoint(hub: hub, registry: registry, journal: journal, configuration: configuration)
+        let alpaca = AlpacaEndpoint(hub: hub, testHub: testHub, registry: registry, journal: journal, configuration: configuration)
+        let fakepaca = FakepacaSource(interest: testInterest, symbols: testSymbols, publish: HubPublishing.publish(to: testHub, registry: registry))
 
         let router = Router(context: ServerRequestContext.self)
         // The plane keeps the faults (a startup script's too) even when its routes are off.
@@ -175,7 +181,7 @@ public struct TickforgeServer: Sendable {
         // A service group stops services in reverse order: the feed loop first (it aborts the
         // connections), then the upstream, then the HTTP server, then the history thread REST asked.
         // The recorder stops last, once nothing more is released.
-        let first: [any Service] = (recorder.map { [$0] } ?? []) + [history, app]
+        let first: [any Service] = (recorder.map { [$0] } ?? []) + [history, app, fakepaca]
         if let replay = configuration.replay, let replayInterest {
             let source = RecordingReplay(settings: replay, speed: configuration.speed, flushIntervalNanoseconds: Int64(configuration.flushIntervalMilliseconds * 1e6),
                                          interest: replayInterest, symbols: liveSymbols, publish: HubPublishing.publish(to: hub, registry: registry),

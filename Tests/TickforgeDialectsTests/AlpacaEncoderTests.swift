@@ -103,13 +103,18 @@ struct AlpacaEncoderTests {
         #expect(text(0) == "1970-01-01T00:00:00Z")
     }
 
-    @Test("FAKEPACA frames are Alpaca's test-stream messages, value for value")
-    func fakepaca() {
+    @Test("FAKEPACA's events, written by the encoder, are Alpaca's test-stream messages, value for value, in JSON and msgpack")
+    func fakepaca() throws {
         let t = Timestamp(nanoseconds: 1_721_807_813_639_713_735) // 2024-07-24T07:56:53.639713735Z
-        func s(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
-        #expect(s(FakepacaFeed.quote(at: t, codec: .json)) == #"[{"T":"q","S":"FAKEPACA","bx":"O","bp":133.85,"bs":4,"ax":"R","ap":135.77,"as":5,"c":["R"],"z":"A","t":"2024-07-24T07:56:53.639713735Z"}]"#)
-        #expect(s(FakepacaFeed.trade(at: t, codec: .json)) == #"[{"T":"t","S":"FAKEPACA","i":1,"x":"N","p":134.56,"s":3,"c":[" "],"z":"A","t":"2024-07-24T07:56:53.639713735Z"}]"#)
         let minute = Timestamp(nanoseconds: 1_721_807_760_000_000_000) // 07:56:00
-        #expect(s(FakepacaFeed.bar(minuteStart: minute, codec: .json)) == #"[{"T":"b","S":"FAKEPACA","o":132.65,"h":136,"l":132.12,"c":134.65,"v":205,"t":"2024-07-24T07:56:00Z","n":16,"vw":133.7}]"#)
+        #expect(json(FakepacaFeed.quote(0, at: t)).replacingOccurrences(of: "AAPL", with: "FAKEPACA")
+            == #"{"T":"q","S":"FAKEPACA","bx":"O","bp":133.85,"bs":4,"ax":"R","ap":135.77,"as":5,"c":["R"],"z":"A","t":"2024-07-24T07:56:53.639713735Z"}"#)
+        #expect(json(FakepacaFeed.trade(0, at: t)).replacingOccurrences(of: "AAPL", with: "FAKEPACA")
+            == #"{"T":"t","S":"FAKEPACA","i":1,"x":"N","p":134.56,"s":3,"c":[" "],"z":"A","t":"2024-07-24T07:56:53.639713735Z"}"#)
+        #expect(json(FakepacaFeed.bar(0, minuteStart: minute)).replacingOccurrences(of: "AAPL", with: "FAKEPACA")
+            == #"{"T":"b","S":"FAKEPACA","o":132.65,"h":136,"l":132.12,"c":134.65,"v":205,"t":"2024-07-24T07:56:00Z","n":16,"vw":133.7}"#)
+        let quote = try msgpack(FakepacaFeed.quote(0, at: t)), bar = try msgpack(FakepacaFeed.bar(0, minuteStart: minute))
+        #expect(quote["bx"] == .string("O") && quote["ax"] == .string("R") && quote["bs"] == .int(4))
+        #expect(bar["vw"] == .double(133.7) && bar["h"] == .double(136))
     }
 }

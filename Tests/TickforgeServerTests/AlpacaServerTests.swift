@@ -64,13 +64,27 @@ struct AlpacaServerTests {
         await server.stop()
     }
 
-    @Test("/v2/test serves FAKEPACA and only FAKEPACA")
+    @Test("/v2/test serves FAKEPACA and only FAKEPACA; every connection gets the same messages, and /v2/iex has no FAKEPACA")
     func fakepaca() async throws {
         let server = try await RunningServer.start()
         let c = RecordingClient(url: url(server, "/v2/test"))
         c.send(#"{"action":"auth","key":"k","secret":"s"}"#)
         c.send(#"{"action":"subscribe","trades":["FAKEPACA","AAPL"],"quotes":["FAKEPACA"]}"#)
+        let other = RecordingClient(url: url(server, "/v2/test"))
+        other.send(#"{"action":"auth","key":"k","secret":"s"}"#)
+        other.send(#"{"action":"subscribe","quotes":["FAKEPACA"]}"#)
+        let iex = RecordingClient(url: url(server, "/v2/iex"))
+        iex.send(#"{"action":"auth","key":"k","secret":"s"}"#)
+        iex.send(#"{"action":"subscribe","trades":["FAKEPACA"],"quotes":["FAKEPACA"]}"#)
+        func quoteStamps(_ client: RecordingClient) -> [String] {
+            objects(client.received).filter { $0["T"] as? String == "q" }.compactMap { $0["t"] as? String }
+        }
         #expect(await c.waitFor(30) { objects($0.received).filter { $0["S"] as? String == "FAKEPACA" }.count >= 2 })
+        // One source for every connection: the same quote, stamped once, reaches both.
+        #expect(await other.waitFor(30) { _ in Set(quoteStamps(other)).intersection(quoteStamps(c)).count >= 1 })
+        #expect(objects(other.received).allSatisfy { $0["T"] as? String != "t" }, "the second connection asked for quotes only")
+        #expect(objects(iex.received).allSatisfy { $0["S"] as? String != "FAKEPACA" })
+        other.stop(); iex.stop()
         #expect(c.received[2] == #"[{"T":"subscription","trades":["FAKEPACA","AAPL"],"quotes":["FAKEPACA"],"bars":[]}]"#)
         let data = objects(Array(c.received.dropFirst(3)))
         #expect(data.allSatisfy { $0["S"] as? String == "FAKEPACA" })

@@ -56,6 +56,40 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
     assert daily.timestamp.hour in (4, 5) and daily.timestamp.minute == 0  # New York midnight in UTC
 
 
+def test_fakepaca_on_the_test_stream_reaches_alpaca_py_as_the_real_test_stream_sends_it(serve):
+    # The test stream runs in real time whatever --speed says; a quote and a trade come every 5 s.
+    server = serve("--speed", "10")
+    stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/test")
+    got = {"trades": [], "quotes": []}
+    done = asyncio.Event()
+
+    def handler(kind):
+        async def on(msg):
+            got[kind].append(msg)
+            if all(got.values()):
+                done.set()
+        return on
+
+    stream.subscribe_trades(handler("trades"), "FAKEPACA")
+    stream.subscribe_quotes(handler("quotes"), "FAKEPACA")
+
+    async def scenario():
+        task = asyncio.create_task(stream._run_forever())
+        try:
+            await asyncio.wait_for(done.wait(), TIMEOUT_S)
+        finally:
+            await stop_alpaca(stream, task)
+
+    asyncio.run(scenario())
+    trade, quote = got["trades"][0], got["quotes"][0]
+    assert isinstance(trade, Trade) and isinstance(quote, Quote)
+    assert (trade.symbol, trade.id, trade.exchange, trade.price, trade.size, trade.conditions, trade.tape) == \
+        ("FAKEPACA", 1, "N", 134.56, 3, [" "], "A")
+    assert (quote.bid_exchange, quote.bid_price, quote.bid_size, quote.ask_exchange, quote.ask_price, quote.ask_size) == \
+        ("O", 133.85, 4, "R", 135.77, 5)
+    assert quote.conditions == ["R"] and quote.tape == "A"
+
+
 def test_bad_key_gives_the_clients_auth_failed_error(serve, caplog):
     server = serve("--api-key", "good")
     stream = StockDataStream("bad", "secret", url_override=f"ws://{server.feed}/v2/iex")

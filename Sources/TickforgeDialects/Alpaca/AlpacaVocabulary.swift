@@ -11,6 +11,9 @@ enum AlpacaVocabulary {
             (11, "P"), (12, "Q"), (13, "S"), (14, "L"), (15, "V"), (16, "W"), (17, "X"), (18, "Y"), (19, "Z"), (20, "H"), (21, "U"),
         ]
         for (id, letter) in table { letters[id] = letter.asciiValue! }
+        // FAKEPACA's quote names two exchanges no participant uses (see `FakepacaFeed`).
+        letters[Int(FakepacaFeed.bidExchange)] = UInt8(ascii: "O")
+        letters[Int(FakepacaFeed.askExchange)] = UInt8(ascii: "R")
         return letters
     }()
 
