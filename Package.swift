@@ -67,8 +67,11 @@ let package = Package(
         ),
         .target(
             name: "TickforgeTools",
-            dependencies: ["TickforgeMarket"]
+            // zlib: recordings written and read as gzip.
+            dependencies: ["TickforgeMarket", "CZlib"]
         ),
+        // The system's zlib (its header and libz), nothing more.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .executableTarget(
             name: "tickforge",
             dependencies: [

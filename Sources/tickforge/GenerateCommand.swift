@@ -29,7 +29,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Event kinds: trade,quote,second_bar,minute_bar (or bars, all).")
     var kinds: String = "all"
 
-    @Option(name: [.short, .long], help: "Output file. Default: standard output.")
+    @Option(name: [.short, .long], help: "Output file (gzip if the name ends in .gz). Default: standard output.")
     var output: String?
 
     @Flag(help: "Suppress progress on standard error.")

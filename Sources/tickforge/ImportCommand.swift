@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Comma-separated tickers to keep. Default: every ticker (up to 50 million events).")
     var tickers: String?
 
-    @Option(name: .shortAndLong, help: "The recording to write (NDJSON).")
+    @Option(name: .shortAndLong, help: "The recording to write (NDJSON; gzip if the name ends in .gz).")
     var output: String
 
     func run() throws {

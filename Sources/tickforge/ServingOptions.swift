@@ -61,7 +61,7 @@ struct ServingOptions: ParsableArguments {
     @Option(name: .customLong("control-token"), help: "Require 'Authorization: Bearer <token>' on the control API and let peers beyond loopback use it (env TICKFORGE_CONTROL_TOKEN). Default: none.")
     var controlToken: String?
 
-    @Option(name: .customLong("record"), help: ArgumentHelp("Record every event released to any client into this file, as `generate`'s NDJSON, with each event's own timestamps; `tickforge replay FILE` serves it again (env TICKFORGE_RECORD). Default: none.", valueName: "file"))
+    @Option(name: .customLong("record"), help: ArgumentHelp("Record every event released to any client into this file, as `generate`'s NDJSON (gzip if the name ends in .gz), with each event's own timestamps; `tickforge replay FILE` serves it again (env TICKFORGE_RECORD). Default: none.", valueName: "file"))
     var record: String?
 
     /// The server configuration these options (and their environment twins) describe, over `market`.

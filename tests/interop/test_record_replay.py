@@ -1,6 +1,6 @@
 """`--record FILE` and `tickforge replay FILE`.
 
-- what `serve --record` writes is exactly what its clients were sent, and a replay of it sends the
+- what `serve --record` writes (plain, or gzip for a name ending in .gz) is exactly what its clients were sent, and a replay of it sends the
   same events again, in the same frames, byte for byte, on every run;
 - a replay serves both dialects: alpaca-py reads a recording made from the Polygon side;
 - `proxy --record` records the upstream's events with the upstream's own timestamps;
@@ -12,6 +12,7 @@ import json
 import subprocess
 import time
 
+import pytest
 import websockets
 from alpaca.data.live import StockDataStream
 
@@ -53,15 +54,18 @@ async def replay_frames(server, params, expected_events):
 
 
 def recorded_lines(path):
-    with open(path) as f:
+    with (gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)) as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def test_a_recording_holds_what_clients_were_sent_and_replays_byte_identical_run_after_run(serve, tmp_path):
-    path = str(tmp_path / "session.ndjson")
+@pytest.mark.parametrize("name", ["session.ndjson", "session.ndjson.gz"])
+def test_a_recording_holds_what_clients_were_sent_and_replays_byte_identical_run_after_run(serve, tmp_path, name):
+    path = str(tmp_path / name)
     server = serve("--record", path, "--symbols", "AAPL,MSFT")
     live = asyncio.run(record_frames(server, "T.AAPL,Q.AAPL,T.MSFT", 3))
     server.stop()  # the recorder writes what is left and closes the file on SIGTERM
+    with open(path, "rb") as f:
+        assert (f.read(2) == b"\x1f\x8b") == name.endswith(".gz"), "a name ending in .gz records gzip, any other plain NDJSON"
     lines = recorded_lines(path)
     assert {(l["kind"], l["sym"]) for l in lines} == {("trade", "AAPL"), ("quote", "AAPL"), ("trade", "MSFT")}
     live_events = event_objects(live)

@@ -1,21 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Logging
 import ServiceLifecycle
 import TickforgeFeed
+import TickforgeTools
 
 /// Writes `serve --record FILE` (and `proxy --record`): the hub pushes every event it releases,
 /// as NDJSON frames, onto this recorder's queue, and a thread of its own writes them to the file,
 /// so a slow disk never holds the release loop. The queue's bound is generous; if the disk still
-/// falls behind, the hub counts the frames lost (`/stats`: `recordingFramesLost`).
-final class FeedRecorder: Service, Sendable {
+/// falls behind, the hub counts the frames lost (`/stats`: `recordingFramesLost`). A name ending
+/// in `.gz` records gzip (`RecordingFile`).
+final class FeedRecorder: Service, @unchecked Sendable {
+    // Unchecked: `file` is used by the writer thread only, from `drain`'s start to its end.
     let path: String
     let queue = OutboundQueue(limits: .init(maxBytes: 512 << 20, maxAgeNanoseconds: 60_000_000_000))
-    private let fd: Int32
+    private let file: RecordingFile
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -25,10 +23,7 @@ final class FeedRecorder: Service, Sendable {
     }
 
     init(path: String, logger: Logger) throws {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw OpenError(description: "cannot write the recording '\(path)': \(String(cString: strerror(errno))); check the directory exists and is writable")
-        }
+        do { file = try RecordingFile(path: path) } catch let error as RecordingFile.OpenError { throw OpenError(description: error.description) }
         self.path = path
         self.logger = logger
     }
@@ -37,7 +32,7 @@ final class FeedRecorder: Service, Sendable {
         let wake = self.wake
         queue.setWakeHandler { wake.signal() }
         Thread.detachNewThread { [self] in drain() }
-        logger.info("recording every released event", metadata: ["file": "\(path)"])
+        logger.info("recording every released event", metadata: ["file": "\(path)", "gzip": "\(file.isCompressed)"])
         // Serve until shutdown, then let the writer finish what was queued.
         await withGracefulShutdownHandler {
             while !Task.isCancelled, !Task.isShuttingDownGracefully { try? await Task.sleep(for: .milliseconds(200)) }
@@ -52,39 +47,40 @@ final class FeedRecorder: Service, Sendable {
         logger.info("recording closed", metadata: ["file": "\(path)"])
     }
 
-    /// The writer thread: pops frames and writes them whole; waits for a wake when none is queued.
+    /// Written data is flushed at most this often (gzip compresses worse for every flush), and
+    /// never later than this after the feed goes quiet.
+    static let flushInterval: DispatchTimeInterval = .milliseconds(200)
+
+    /// The writer thread: pops frames and writes them whole; when none is queued it waits for a
+    /// wake, and flushes what it wrote (so the file is readable up to there) once it has waited
+    /// `flushInterval` or has not flushed for that long.
     private func drain() {
-        var failed = false
+        var failed = false, unflushed = false
+        var lastFlush = DispatchTime.now()
         loop: while true {
             switch queue.popOrRequestWake() {
             case .frame(let bytes):
                 guard !failed else { continue }
-                if !writeAll(bytes) {
+                if !file.write(bytes) {
                     failed = true
                     logger.error("recording stopped: the file cannot be written", metadata: ["file": "\(path)", "error": "\(String(cString: strerror(errno)))"])
                 }
+                unflushed = true
             case .empty:
-                wake.wait()
+                guard unflushed, !failed else {
+                    wake.wait()
+                    continue
+                }
+                if DispatchTime.now() >= lastFlush + Self.flushInterval || wake.wait(timeout: .now() + Self.flushInterval) == .timedOut {
+                    file.flush()
+                    unflushed = false
+                    lastFlush = DispatchTime.now()
+                }
             case .closed, .end:
                 break loop
             }
         }
-        close(fd)
+        file.finish()
         done.signal()
-    }
-
-    private func writeAll(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
     }
 }

@@ -3,11 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CZlib
 
-/// A buffered byte sink over a file descriptor (stdout or a file), flushed in large writes.
+/// A buffered byte sink over a file descriptor (stdout or a file), flushed in large writes. A file
+/// whose name ends in `.gz` is written gzip-compressed (`replay` reads either).
 public final class OutputSink {
     private let fd: Int32
     private let ownsDescriptor: Bool
+    private let gz: gzFile?
     public private(set) var bytesWritten: Int64 = 0
     /// Callers append here, then call `flushIfNeeded()`.
     public var buffer: [UInt8] = []
@@ -24,11 +27,18 @@ public final class OutputSink {
     public static func file(_ path: String) throws -> OutputSink {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw OpenError(path: path, reason: String(cString: strerror(errno))) }
-        return OutputSink(fd: fd, owns: true)
+        guard path.hasSuffix(".gz") else { return OutputSink(fd: fd, owns: true) }
+        // Offline, so zlib's default level: a smaller file is worth the time.
+        guard let gz = gzdopen(fd, "wb") else {
+            close(fd)
+            throw OpenError(path: path, reason: "gzip could not start (out of memory)")
+        }
+        return OutputSink(fd: fd, owns: true, gz: gz)
     }
 
-    private init(fd: Int32, owns: Bool) {
+    private init(fd: Int32, owns: Bool, gz: gzFile? = nil) {
         self.fd = fd
+        self.gz = gz
         ownsDescriptor = owns
         buffer.reserveCapacity(flushThreshold + 4096)
     }
@@ -41,6 +51,13 @@ public final class OutputSink {
     }
 
     public func flush() throws {
+        if let gz, !buffer.isEmpty {
+            let n = buffer.withUnsafeBytes { gzwrite(gz, $0.baseAddress!, UInt32($0.count)) }
+            guard n == Int32(buffer.count) else { throw WriteError(reason: String(cString: strerror(errno))) }
+            bytesWritten += Int64(buffer.count)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -56,6 +73,7 @@ public final class OutputSink {
 
     deinit {
         try? flush()
-        if ownsDescriptor { close(fd) }
+        // zlib owns a gzip file's descriptor and closes it.
+        if let gz { gzclose(gz) } else if ownsDescriptor { close(fd) }
     }
 }

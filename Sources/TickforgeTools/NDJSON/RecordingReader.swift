@@ -3,13 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CZlib
 import TickforgeMarket
 
-/// Pulls events one at a time from a recording (`generate`'s NDJSON), reading the file in large
-/// chunks, so a long recording is never held in memory. Lines that are not events are skipped.
+/// Pulls events one at a time from a recording (`generate`'s NDJSON, plain or gzip), reading the
+/// file in large chunks, so a long recording is never held in memory. Lines that are not events
+/// are skipped.
+///
+/// Every file goes through zlib's gzip reader, which reads a file that is not gzip as it is: the
+/// first bytes decide, not the name. A gzip file cut short (a recorder killed mid-write) reads up
+/// to where it was cut.
 public final class RecordingReader {
     public let path: String
-    private var fd: Int32
+    private let file: gzFile
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
     private var start = 0
     private var end = 0
@@ -19,13 +25,19 @@ public final class RecordingReader {
     public private(set) var skippedLines = 0
 
     public init(path: String, resolve: @escaping (String) -> SymbolID?) throws {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw OutputSink.OpenError(path: path, reason: String(cString: strerror(errno))) }
+        guard let file = gzdopen(fd, "rb") else {
+            close(fd)
+            throw OutputSink.OpenError(path: path, reason: "out of memory")
+        }
+        gzbuffer(file, 1 << 20)
+        self.file = file
         self.path = path
         decoder = NDJSONEventDecoder(resolve: resolve)
     }
 
-    deinit { close(fd) }
+    deinit { gzclose(file) }
 
     /// The next event in file order; `nil` at the end of the file.
     public func next() -> MarketEvent? {
@@ -39,7 +51,7 @@ public final class RecordingReader {
 
     /// Back to the first line (`replay --loop`).
     public func rewind() {
-        lseek(fd, 0, SEEK_SET)
+        gzrewind(file)
         start = 0
         end = 0
         atEOF = false
@@ -63,9 +75,9 @@ public final class RecordingReader {
                 start = 0
             }
             if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { atEOF = true } else { end += n }
+            // `-1` is an error (a truncated gzip stream, say): what came before it stands.
+            let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress! + end, UInt32($0.count - end)) }
+            if n <= 0 { atEOF = true } else { end += Int(n) }
         }
     }
 }
