@@ -8,8 +8,8 @@ import TickforgeMarket
 /// appends to each receiver's bounded queue frames that concatenate those shared slices. With no
 /// subscribers it does no work at all.
 ///
-/// The actor holds the control path (who subscribes to what) and a `Market` used only to resolve
-/// tickers. The hot path is its `ReleaseShards`: one `ReleaseEngine` per shard, advanced in
+/// The actor holds the control path (who subscribes to what, and a `SymbolRegistry` saying which
+/// source each ticker comes from). The hot path is its `ReleaseShards`: one `ReleaseEngine` per shard, advanced in
 /// parallel, each with a `MinuteFactory` (and a market) of its own generating off the release loop.
 public actor FeedHub {
     public struct Options: Sendable {
@@ -44,7 +44,8 @@ public actor FeedHub {
     }
 
     public let options: Options
-    private let market: Market
+    /// Every ticker's id, and whether the synthetic market or the live source makes it.
+    private let symbols: SymbolRegistry
     /// Where tickers outside the synthetic universe come from, if anywhere (a proxy's upstream).
     private let live: LiveFeed?
     private var liveState = LiveRouting()
@@ -71,17 +72,19 @@ public actor FeedHub {
     public init(market: sending Market, encoders: [any DialectEncoder], start: Timestamp, options: Options = Options(), live: LiveFeed? = nil,
                 recording: Recording? = nil, subscriberIDs: SubscriberIDs = SubscriberIDs()) {
         self.subscriberIDs = subscriberIDs
-        precondition(live.map { Int($0.symbols.base) >= options.maxSymbols } ?? true, "live ids must start above every tape id")
         self.live = live
         let background = options.preparation == .background
-        let universe = market.universe.symbols.compactMap { market.symbolID(for: $0) }
+        let configuration = market.configuration, startTimeline = market.timeline
+        let registry = SymbolRegistry(market: market, live: live?.symbols, maxSymbols: options.maxSymbols)
+        let universe = registry.universe
         var engines: [ReleaseEngine] = []
         for _ in 0..<max(1, options.shards) {
-            let factory = MinuteFactory(configuration: market.configuration, timeline: market.timeline, mode: background ? .background : .inline)
+            let factory = MinuteFactory(configuration: configuration, timeline: startTimeline, mode: background ? .background : .inline)
             var engine = ReleaseEngine(encoders: encoders, maxFrameBytes: options.maxFrameBytes, barDelay: options.barDelayNanoseconds, factory: factory)
             for id in universe {
-                engine.router.register(id, ticker: market.ticker(of: id))
-                factory.register(market.ticker(of: id))
+                let ticker = registry.ticker(of: id)!
+                engine.router.register(id, ticker: ticker)
+                factory.register(ticker)
             }
             if let recording {
                 // Every shard records what it releases into the one queue; slots agree across shards.
@@ -94,8 +97,8 @@ public actor FeedHub {
         // Shard 0 runs on the hub's own thread; the others get one each.
         shards = ReleaseShards(shards: engines.enumerated().map { ReleaseShard(engine: $1, index: $0, threaded: background && $0 > 0) })
         factories = engines.map(\.factory)
-        timeline = market.timeline
-        self.market = market
+        timeline = startTimeline
+        symbols = registry
         self.options = options
         now = start
         index = SubscriptionIndex(universe: Set(universe))
@@ -160,8 +163,7 @@ public actor FeedHub {
     public func unsubscribe(_ subscriber: SubscriberID, _ topics: [(kind: EventKinds, ticker: String)]) {
         for t in topics {
             // Never create a tape, nor a live id, just to unsubscribe from it.
-            let known = t.ticker == "*" || market.hasSymbol(t.ticker) || live?.symbols.existingID(for: Universe.normalize(t.ticker)) != nil
-            guard known, let topic = topic(kind: t.kind, ticker: t.ticker) else { continue }
+            guard t.ticker == "*" || symbols.existing(t.ticker) != nil, let topic = topic(kind: t.kind, ticker: t.ticker) else { continue }
             index.remove(topic, for: subscriber)
         }
         refreshActive()
@@ -169,31 +171,25 @@ public actor FeedHub {
 
     private func topic(kind: EventKinds, ticker: String) -> Topic? {
         if ticker == "*" { return Topic(kind: kind, symbol: nil) }
-        if let live, !market.universe.contains(ticker) {
-            guard let id = live.symbols.id(for: Universe.normalize(ticker)) else { return nil }
-            registerLive(through: id)
-            return Topic(kind: kind, symbol: id)
-        }
-        let known = market.symbolCount
-        // In an open universe every new ticker gets a tape; a cap keeps clients that subscribe to
-        // endless made-up tickers from growing the server's memory without bound.
-        if known >= options.maxSymbols, !market.hasSymbol(ticker) { return nil }
-        guard let id = market.symbolID(for: ticker) else { return nil }
-        if Int(id) >= known {
+        guard let resolved = symbols.resolve(ticker) else { return nil }
+        switch resolved.source {
+        case .live:
+            registerLive(through: resolved.id)
+        case .synthetic where resolved.isNew:
             // Every shard's encoders and market know every ticker, so ids agree everywhere.
+            let name = symbols.ticker(of: resolved.id)!
             for shard in shards.shards {
-                shard.engine.router.register(id, ticker: market.ticker(of: id))
-                shard.engine.factory.register(market.ticker(of: id))
+                shard.engine.router.register(resolved.id, ticker: name)
+                shard.engine.factory.register(name)
             }
+        case .synthetic:
+            break
         }
-        return Topic(kind: kind, symbol: id)
+        return Topic(kind: kind, symbol: resolved.id)
     }
 
     /// The ticker an id goes by: a tape's, or a live symbol's.
-    public func ticker(of id: SymbolID) -> String? {
-        if let live, id >= live.symbols.base { return live.symbols.ticker(of: id) }
-        return Int(id) < market.symbolCount ? market.ticker(of: id) : nil
-    }
+    public func ticker(of id: SymbolID) -> String? { symbols.ticker(of: id) }
 
     /// Symbols being generated right now.
     public var activeSymbolCount: Int { sum(\.symbols.count) }
@@ -203,9 +199,8 @@ public actor FeedHub {
     /// Hands the engine the routes of every synthetic symbol someone wants, as slots; keeps the
     /// live symbols' routes here and tells their source what the union of interest became.
     private func refreshActive() {
-        let liveBase = live?.symbols.base ?? .max
         var wanted = Array(repeating: [(id: SymbolID, kinds: EventKinds, routes: [[Receiver]])](), count: shards.count)
-        for id in index.activeSymbols where id < liveBase {
+        for id in index.activeSymbols where symbols.source(of: id) == .synthetic {
             wanted[shards.index(of: id)].append((id: id, kinds: index.kinds(of: id), routes: index.routes(of: id).map(receivers)))
         }
         for (shard, wanted) in zip(shards.shards, wanted) { shard.engine.setActive(wanted, now: now) }
@@ -216,7 +211,7 @@ public actor FeedHub {
         for (k, holders) in index.wildcardHolders.enumerated() where !holders.isEmpty {
             interest.insert(LiveTopic(kind: EventKinds.singles[k], ticker: "*"))
         }
-        for id in index.activeSymbols where id >= liveBase {
+        for id in index.activeSymbols where symbols.source(of: id) == .live {
             let explicit = index.routes(of: id)
             guard let ticker = live.symbols.ticker(of: id) else { continue }
             for (k, ids) in explicit.enumerated() where !ids.isEmpty {
@@ -268,7 +263,7 @@ public actor FeedHub {
         (verbatim?.frame ?? []).withUnsafeBufferPointer { frame in
             for (i, event) in events.enumerated() {
                 let id = event.symbol
-                guard id >= base else { continue }
+                guard symbols.source(of: id) == .live else { continue }
                 let k = event.kind.singleIndex
                 let receivers = liveState.routes[id]?[k] ?? liveState.wildcard[k]
                 guard !receivers.isEmpty else { continue }
@@ -334,7 +329,7 @@ public actor FeedHub {
         for shard in shards.shards {
             shard.engine.factory.setTimeline(new)
             shard.engine.invalidate { id in
-                new.firstDifference(from: old, for: market.ticker(of: id)).map { max($0, from) }
+                symbols.ticker(of: id).flatMap { new.firstDifference(from: old, for: $0) }.map { max($0, from) }
             }
         }
         return true

@@ -15,7 +15,7 @@ struct FakepacaSource: Service {
     let publish: HubPublishing.Publish
 
     func run() async throws {
-        do { try await cancelWhenGracefulShutdown { await serve() } } catch is CancellationError {}
+        await cancelWhenGracefulShutdown { await serve() }
     }
 
     private func serve() async {

@@ -69,7 +69,7 @@ public final class SyntheticSource: MarketDataSource {
 
     public func subscribe(_ topics: [LiveTopic]) async {
         guard let id = state.withLock({ $0.subscriber?.id }) else { return }
-        await hub.subscribe(id, topics.map { (kind: $0.kind, ticker: $0.ticker) })
+        _ = await hub.subscribe(id, topics.map { (kind: $0.kind, ticker: $0.ticker) })
     }
 
     public func unsubscribe(_ topics: [LiveTopic]) async {
