@@ -49,6 +49,9 @@ struct FeedBench: AsyncParsableCommand {
     @Option(help: "The server's release shards (its --shards). Default: the server's own, one per core.")
     var shards: Int?
 
+    @Option(help: "Have the server record every event it releases into this file (its --record; gzip if the name ends in .gz), and report the file's size and the frames the recorder could not keep up with.")
+    var record: String?
+
     @Flag(name: .customLong("through-proxy"), help: "Put a `tickforge proxy` between the server and the readers: the server becomes the proxy's upstream, the readers subscribe through the proxy, and the CPU reported is the proxy's.")
     var throughProxy = false
 
@@ -82,7 +85,8 @@ struct FeedBench: AsyncParsableCommand {
         let server = try ServerProcess(arguments: [
             "--symbols", tickers.joined(separator: ","), "--universe", "fixed", "--start", Self.start,
             "--speed", serverSpeed, "--bar-delay-ms", "0", "--flush-interval-ms", String(flushIntervalMs),
-        ] + (throughProxy ? ["--api-key", Self.upstreamKey] : []) + (shards.map { ["--shards", String($0)] } ?? []), environment: environment)
+        ] + (throughProxy ? ["--api-key", Self.upstreamKey] : []) + (shards.map { ["--shards", String($0)] } ?? [])
+            + (record.map { ["--record", $0] } ?? []), environment: environment)
         defer { server.stop() }
         // Through a proxy, every symbol is the upstream's (no synthetic ones of the proxy's own).
         let proxy = try throughProxy ? ServerProcess(command: "proxy", arguments: [
@@ -135,6 +139,14 @@ struct FeedBench: AsyncParsableCommand {
         report(total, seconds: seconds, serverCPU: cpuEnd - cpuStart, latency: clock != nil)
         if throughProxy {
             print(String(format: "  (the CPU above is the proxy's; its upstream, a tickforge serve, used %.1f%% of a core)", upstreamCPU / seconds * 100))
+        }
+        if let record {
+            let lost = try server.statistic("recordingFramesLost") ?? 0
+            // The recorder writes what is queued and closes the file when the server stops.
+            server.stop()
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: record)[.size] as? NSNumber)?.int64Value ?? 0
+            print(String(format: "recording: %.1f MB in %@ (%.1f bytes per delivered event), %.0f frames lost", Double(bytes) / 1e6, record,
+                         Double(bytes) / Double(max(total.events, 1)), lost))
         }
     }
 

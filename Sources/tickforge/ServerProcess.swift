@@ -71,4 +71,11 @@ extension ServerProcess {
               let speed = Double(object["speed"] as? String ?? "") else { throw CLIError("unexpected /stats: \(stats)") }
         return .init(anchorMarketNanoseconds: market, anchorWallNanoseconds: wall, speed: speed)
     }
+
+    /// A number from the server's `/stats`; `nil` if it has none by that name.
+    func statistic(_ name: String) throws -> Double? {
+        let stats = try PlainHTTP.get(port: port, path: "/stats")
+        guard let object = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any] else { throw CLIError("unexpected /stats: \(stats)") }
+        return (object[name] as? NSNumber)?.doubleValue
+    }
 }
