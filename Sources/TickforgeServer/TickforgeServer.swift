@@ -113,6 +113,12 @@ public struct TickforgeServer: Sendable {
             router.add(middleware: ControlAccessMiddleware(token: configuration.control.token))
             ControlRoutes.register(on: router, plane: plane)
         }
+        // A proxy's REST for upstream tickers goes to the upstream's own REST API.
+        if let upstream = configuration.upstream {
+            router.add(middleware: UpstreamRESTMiddleware(settings: upstream, synthetic: configuration.market.universe,
+                                                          polygonAuth: PolygonRESTAuth(apiKeys: configuration.apiKeys),
+                                                          alpacaAuth: AlpacaRESTAuth(apiKeys: configuration.apiKeys), logger: logger))
+        }
         // The vendors' REST companions, from the same market and clock as the stream.
         PolygonMarketStatusRoutes(sessions: sessions, clock: clock, auth: PolygonRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)
         AlpacaClockRoutes(sessions: sessions, clock: clock, auth: AlpacaRESTAuth(apiKeys: configuration.apiKeys)).register(on: router)

@@ -24,6 +24,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-secret"), help: "An Alpaca upstream's secret key (env APCA_API_SECRET_KEY).")
     var upstreamSecret: String?
 
+    @Option(name: .customLong("upstream-rest"), help: "The upstream's REST API, which answers REST requests for upstream tickers (env TICKFORGE_UPSTREAM_REST). Default: the stream's own (https://api.massive.com for socket.massive.com, https://data.alpaca.markets for stream.data.alpaca.markets, http://host:port for another tickforge).")
+    var upstreamREST: String?
+
     @Option(help: "Comma-separated tickers served from the synthetic market, never asked of the upstream (env FAKE_DATA_SYMBOLS when ENABLE_FAKE_DATA=true; ENABLE_FAKE_DATA=false serves none). Default: FAKETICKER,TESTSTOCK.")
     var synthetic: String?
 
@@ -39,17 +42,21 @@ struct ProxyCommand: AsyncParsableCommand {
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
             throw CLIError("--upstream must be a ws:// or wss:// URL, got '\(url)'")
         }
+        let restURL = upstreamREST ?? env("TICKFORGE_UPSTREAM_REST")
+        if let restURL, !(restURL.hasPrefix("http://") || restURL.hasPrefix("https://")) {
+            throw CLIError("--upstream-rest must be an http:// or https:// URL, got '\(restURL)'")
+        }
         let settings: UpstreamSettings
         if UpstreamSettings.isAlpacaURL(url) {
             guard let key = upstreamKey ?? env("APCA_API_KEY_ID"), let secret = upstreamSecret ?? env("APCA_API_SECRET_KEY") else {
                 throw CLIError("an Alpaca upstream needs its keys: pass --upstream-key and --upstream-secret, or set APCA_API_KEY_ID and APCA_API_SECRET_KEY")
             }
-            settings = UpstreamSettings(url: url, key: key, dialect: .alpaca(secret: secret))
+            settings = UpstreamSettings(url: url, key: key, dialect: .alpaca(secret: secret), restURL: restURL)
         } else {
             guard let key = upstreamKey ?? MarketOptions.firstEnvironment(["MASSIVE_API_KEY", "POLYGON_API_KEY"])?.1 else {
                 throw CLIError("proxy needs the upstream's key: pass --upstream-key or set MASSIVE_API_KEY (or POLYGON_API_KEY)")
             }
-            settings = UpstreamSettings(url: url, key: key)
+            settings = UpstreamSettings(url: url, key: key, restURL: restURL)
         }
         var options = market
         options.symbols = try syntheticTickers()

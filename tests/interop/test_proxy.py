@@ -8,14 +8,26 @@ set: its journal is the witness of what the proxy asked for.
   Alpaca client field by field, and auth at the proxy with the proxy's own keys;
 - an upstream `drop`: the proxy reconnects and subscribes the union again, and data resumes for
   every client without any of them reconnecting;
-- a wrong upstream key: a clear error in /stats and the log, and synthetic symbols keep flowing.
+- a wrong upstream key: a clear error in /stats and the log, and synthetic symbols keep flowing;
+- REST through the proxy: upstream tickers from the upstream's REST API (pages included), synthetic
+  ones from the proxy's market, with the proxy's own keys and clear refusals.
 """
 import asyncio
+import datetime as dt
+import itertools
 import json
 import time
 
+import pytest
+
 import websockets
+from alpaca.common.exceptions import APIError
+from alpaca.data.historical import StockHistoricalDataClient
 from alpaca.data.live import StockDataStream
+from alpaca.data.requests import StockBarsRequest, StockLatestTradeRequest
+from alpaca.data.timeframe import TimeFrame
+from massive import RESTClient as MassiveREST
+from massive.exceptions import BadResponse
 from massive.websocket import WebSocketClient
 
 from conftest import stop_alpaca, stop_polygon, wait_until
@@ -356,3 +368,55 @@ def test_an_alpaca_upstream_relays_corrections_and_cancels_to_an_alpaca_client_a
         assert reference[1]["oi"] == trade["i"] and reference[1]["cp"] == 1.5 and reference[1]["cs"] == 7
 
     asyncio.run(run())
+
+
+TUESDAY_1032 = "2026-11-24T10:32:00-05:00"
+
+
+def rest_upstream(serve):
+    """An upstream with a fixed session, so its REST answers are the same whoever asks."""
+    return serve("--api-key", UPSTREAM_KEY, "--api-key", "direct", "--symbols", "AAPL,MSFT", "--universe", "fixed",
+                 "--start", TUESDAY_1032, "--market-hours", "calendar")
+
+
+def test_massive_rest_through_the_proxy_gets_upstream_tickers_from_the_upstream_and_synthetic_ones_from_the_proxy(serve, proxy):
+    upstream = rest_upstream(serve)
+    p = live_proxy(proxy, upstream, "--api-key", "client", "--synthetic", "FAKETICKER")
+    direct = MassiveREST("direct", base=f"http://{upstream.feed}", retries=0)
+    via = MassiveREST("client", base=f"http://{p.feed}", retries=0)
+
+    bars = via.get_aggs("AAPL", 1, "minute", "2026-11-24", "2026-11-24", limit=50000)
+    assert len(bars) > 300
+    # The market runs on between the two asks: the minute in progress may have grown meanwhile.
+    assert bars[:-1] == direct.get_aggs("AAPL", 1, "minute", "2026-11-24", "2026-11-24", limit=50000)[: len(bars) - 1]
+    # Three pages of 50: each next_url leads back through the proxy, with the proxy's key.
+    pages = list(itertools.islice(via.list_trades("MSFT", timestamp="2026-11-24", order="asc", limit=50), 120))
+    assert len(pages) == 120
+    assert [t.id for t in pages] == [t.id for t in itertools.islice(direct.list_trades("MSFT", timestamp="2026-11-24", order="asc", limit=50), 120)]
+
+    # FAKETICKER is the proxy's own: the upstream has never heard of it.
+    fake = via.get_aggs("FAKETICKER", 1, "minute", "2026-11-24", "2026-11-24", limit=10)
+    assert fake and all(b.volume > 0 for b in fake)
+    assert not direct.get_aggs("FAKETICKER", 1, "minute", "2026-11-24", "2026-11-24", limit=10)
+
+    with pytest.raises(BadResponse) as refused:
+        MassiveREST("wrong", base=f"http://{p.feed}", retries=0).get_last_trade("AAPL")
+    assert "Unknown API Key" in str(refused.value)
+    with pytest.raises(BadResponse) as mixed:
+        via.get_snapshot_all("stocks", tickers=["AAPL", "FAKETICKER"])
+    assert "separate requests" in str(mixed.value)
+
+
+def test_alpaca_py_rest_through_an_alpaca_upstream_proxy_gets_the_upstreams_bars(serve, proxy):
+    upstream = rest_upstream(serve)
+    p = live_proxy(proxy, upstream, "--synthetic", "FAKETICKER", path="/v2/iex")
+    utc = dt.timezone.utc
+    request = StockBarsRequest(symbol_or_symbols=["AAPL", "MSFT"], timeframe=TimeFrame.Minute,
+                               start=dt.datetime(2026, 11, 24, 14, 30, tzinfo=utc), end=dt.datetime(2026, 11, 24, 15, 30, tzinfo=utc))
+    via = StockHistoricalDataClient("k", "s", url_override=f"http://{p.feed}")
+    bars = via.get_stock_bars(request)
+    assert len(bars.data["AAPL"]) == 61 and len(bars.data["MSFT"]) == 61  # 14:30 to 15:30, both ends
+    assert bars.data == StockHistoricalDataClient("direct", "s", url_override=f"http://{upstream.feed}").get_stock_bars(request).data
+    with pytest.raises(APIError) as mixed:
+        via.get_stock_latest_trade(StockLatestTradeRequest(symbol_or_symbols=["AAPL", "FAKETICKER"]))
+    assert "separate requests" in str(mixed.value)

@@ -20,11 +20,31 @@ public struct UpstreamSettings: Sendable {
     public var url: String
     public var key: String
     public var dialect: Dialect
+    /// The upstream's REST API, which answers a proxy's REST requests for upstream tickers:
+    /// `https://api.massive.com` for Massive's stream, `https://data.alpaca.markets` for Alpaca's,
+    /// `http://host:port` for another tickforge (`restBase(forStream:)`).
+    public var restURL: String
 
-    public init(url: String, key: String, dialect: Dialect = .polygon) {
+    public init(url: String, key: String, dialect: Dialect = .polygon, restURL: String? = nil) {
         self.url = url
         self.key = key
         self.dialect = dialect
+        var rest = restURL ?? Self.restBase(forStream: url)
+        while rest.hasSuffix("/") { rest.removeLast() }
+        self.restURL = rest
+    }
+
+    /// The REST API beside a stream: its scheme made HTTP's, `socket.`/`delayed.` hosts (Massive,
+    /// Polygon) made `api.`, `stream.data.` (Alpaca) made `data.`, and the path dropped.
+    public static func restBase(forStream url: String) -> String {
+        let scheme = url.hasPrefix("wss://") ? "https://" : "http://"
+        let rest = url.drop { $0 != "/" }.dropFirst(2)
+        var host = String(rest.prefix { $0 != "/" })
+        for (stream, api) in [("socket.", "api."), ("delayed.", "api."), ("stream.data.", "data.")] where host.hasPrefix(stream) {
+            host = api + host.dropFirst(stream.count)
+            break
+        }
+        return scheme + host
     }
 
     /// The dialect a URL's path names: Alpaca's streams live under `/v2/` (and `/v1beta…/`).
