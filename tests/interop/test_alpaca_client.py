@@ -15,11 +15,11 @@ from conftest import Server, stop_alpaca
 TIMEOUT_S = 90
 
 
-def test_trade_quote_and_bar_handlers_get_valid_models(serve):
-    # Ten times real time, so a minute bar arrives every six seconds.
-    server = serve("--symbols", "AAPL,MSFT", "--speed", "10")
-    stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/iex")
-    got = {"trades": [], "quotes": [], "bars": [], "daily": []}
+def receive_each(stream, symbol, kinds) -> dict:
+    """Runs an alpaca-py stream, subscribed to `kinds` of `symbol`, until each handler got a message."""
+    subscribe = {"trades": stream.subscribe_trades, "quotes": stream.subscribe_quotes, "bars": stream.subscribe_bars,
+                 "daily": stream.subscribe_daily_bars}
+    got = {kind: [] for kind in kinds}
     done = asyncio.Event()
 
     def handler(kind):
@@ -29,10 +29,8 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
                 done.set()
         return on
 
-    stream.subscribe_trades(handler("trades"), "AAPL")
-    stream.subscribe_quotes(handler("quotes"), "AAPL")
-    stream.subscribe_bars(handler("bars"), "AAPL")
-    stream.subscribe_daily_bars(handler("daily"), "AAPL")
+    for kind in kinds:
+        subscribe[kind](handler(kind), symbol)
 
     async def scenario():
         task = asyncio.create_task(stream._run_forever())
@@ -42,6 +40,14 @@ def test_trade_quote_and_bar_handlers_get_valid_models(serve):
             await stop_alpaca(stream, task)
 
     asyncio.run(scenario())
+    return got
+
+
+def test_trade_quote_and_bar_handlers_get_valid_models(serve):
+    # Ten times real time, so a minute bar arrives every six seconds.
+    server = serve("--symbols", "AAPL,MSFT", "--speed", "10")
+    stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/iex")
+    got = receive_each(stream, "AAPL", ["trades", "quotes", "bars", "daily"])
     trade, quote, bar = got["trades"][0], got["quotes"][0], got["bars"][0]
     assert isinstance(trade, Trade) and isinstance(quote, Quote) and isinstance(bar, Bar)
     assert {m.symbol for ms in got.values() for m in ms} == {"AAPL"}
@@ -60,27 +66,7 @@ def test_fakepaca_on_the_test_stream_reaches_alpaca_py_as_the_real_test_stream_s
     # The test stream runs in real time whatever --speed says; a quote and a trade come every 5 s.
     server = serve("--speed", "10")
     stream = StockDataStream("key", "secret", url_override=f"ws://{server.feed}/v2/test")
-    got = {"trades": [], "quotes": []}
-    done = asyncio.Event()
-
-    def handler(kind):
-        async def on(msg):
-            got[kind].append(msg)
-            if all(got.values()):
-                done.set()
-        return on
-
-    stream.subscribe_trades(handler("trades"), "FAKEPACA")
-    stream.subscribe_quotes(handler("quotes"), "FAKEPACA")
-
-    async def scenario():
-        task = asyncio.create_task(stream._run_forever())
-        try:
-            await asyncio.wait_for(done.wait(), TIMEOUT_S)
-        finally:
-            await stop_alpaca(stream, task)
-
-    asyncio.run(scenario())
+    got = receive_each(stream, "FAKEPACA", ["trades", "quotes"])
     trade, quote = got["trades"][0], got["quotes"][0]
     assert isinstance(trade, Trade) and isinstance(quote, Quote)
     assert (trade.symbol, trade.id, trade.exchange, trade.price, trade.size, trade.conditions, trade.tape) == \
