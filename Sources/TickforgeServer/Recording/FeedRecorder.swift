@@ -8,12 +8,12 @@ import TickforgeTools
 /// as NDJSON frames, onto this recorder's queue, and a thread of its own writes them to the file,
 /// so a slow disk never holds the release loop. The queue's bound is generous; if the disk still
 /// falls behind, the hub counts the frames lost (`/stats`: `recordingFramesLost`). A name ending
-/// in `.gz` records gzip (`RecordingFile`).
+/// in `.gz` records gzip, at zlib's fastest level so the writer keeps up with a busy feed.
 final class FeedRecorder: Service, @unchecked Sendable {
     // Unchecked: `file` is used by the writer thread only, from `drain`'s start to its end.
     let path: String
     let queue = OutboundQueue(limits: .init(maxBytes: 512 << 20, maxAgeNanoseconds: 60_000_000_000))
-    private let file: RecordingFile
+    private let file: OutputSink
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -23,7 +23,11 @@ final class FeedRecorder: Service, @unchecked Sendable {
     }
 
     init(path: String, logger: Logger) throws {
-        do { file = try RecordingFile(path: path) } catch let error as RecordingFile.OpenError { throw OpenError(description: error.description) }
+        do {
+            file = try OutputSink.file(path, gzipLevel: 1)
+        } catch let error as OutputSink.OpenError {
+            throw OpenError(description: "cannot write the recording '\(path)': \(error.reason); check the directory exists and is writable")
+        }
         self.path = path
         self.logger = logger
     }
@@ -47,7 +51,7 @@ final class FeedRecorder: Service, @unchecked Sendable {
         logger.info("recording closed", metadata: ["file": "\(path)"])
     }
 
-    /// Written data is flushed at most this often (gzip compresses worse for every flush), and
+    /// Written data is synced at most this often (gzip compresses worse for every sync), and
     /// never later than this after the feed goes quiet.
     static let flushInterval: DispatchTimeInterval = .milliseconds(200)
 
@@ -61,10 +65,8 @@ final class FeedRecorder: Service, @unchecked Sendable {
             switch queue.popOrRequestWake() {
             case .frame(let bytes):
                 guard !failed else { continue }
-                if !file.write(bytes) {
-                    failed = true
-                    logger.error("recording stopped: the file cannot be written", metadata: ["file": "\(path)", "error": "\(String(cString: strerror(errno)))"])
-                }
+                file.buffer.append(contentsOf: bytes)
+                do { try file.flushIfNeeded() } catch { fail(error) }
                 unflushed = true
             case .empty:
                 guard unflushed, !failed else {
@@ -72,7 +74,7 @@ final class FeedRecorder: Service, @unchecked Sendable {
                     continue
                 }
                 if DispatchTime.now() >= lastFlush + Self.flushInterval || wake.wait(timeout: .now() + Self.flushInterval) == .timedOut {
-                    file.flush()
+                    do { try file.sync() } catch { fail(error) }
                     unflushed = false
                     lastFlush = DispatchTime.now()
                 }
@@ -80,7 +82,15 @@ final class FeedRecorder: Service, @unchecked Sendable {
                 break loop
             }
         }
-        file.finish()
+        if !failed {
+            do { try file.close() } catch { fail(error) }
+        }
         done.signal()
+
+        func fail(_ error: any Error) {
+            failed = true
+            file.buffer.removeAll()
+            logger.error("recording stopped: the file cannot be written", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
     }
 }
