@@ -30,10 +30,15 @@ def event_objects(frames):
 
 
 async def record_frames(server, params, seconds, key="k"):
-    """The raw data frames a client subscribed to `params` reads for `seconds`."""
+    """The raw data frames a client subscribed to `params` reads for `seconds`, and on until it
+    has seen every one of those topics (a busy machine may make the first minutes late)."""
     ws = await polygon_socket(server, key)
     await ws.send(json.dumps({"action": "subscribe", "params": params}))
+    wanted = set(params.split(","))
     frames = await read_frames(ws, seconds)
+    deadline = time.monotonic() + TIMEOUT_S
+    while not wanted <= {f"{m['ev']}.{m.get('sym')}" for f in frames for m in json.loads(f)} and time.monotonic() < deadline:
+        frames += await read_frames(ws, 1)
     await ws.close()
     return [f for f in frames if '"ev":"status"' not in f]
 
