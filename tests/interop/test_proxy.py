@@ -17,6 +17,8 @@ import datetime as dt
 import itertools
 import json
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -420,3 +422,16 @@ def test_alpaca_py_rest_through_an_alpaca_upstream_proxy_gets_the_upstreams_bars
     with pytest.raises(APIError) as mixed:
         via.get_stock_latest_trade(StockLatestTradeRequest(symbol_or_symbols=["AAPL", "FAKETICKER"]))
     assert "separate requests" in str(mixed.value)
+
+
+def test_an_upstream_rest_api_that_does_not_answer_gives_a_502_naming_it(serve, proxy):
+    upstream = serve("--api-key", UPSTREAM_KEY)
+    p = live_proxy(proxy, upstream, "--upstream-rest", "http://127.0.0.1:9")
+    # massive retries a 502 itself and then reports only its status; the body says why.
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        urllib.request.urlopen(f"http://{p.feed}/v2/last/trade/AAPL?apiKey=k", timeout=30)
+    body = json.loads(failed.value.read())
+    assert failed.value.code == 502 and body["status"] == "ERROR"
+    assert "http://127.0.0.1:9" in body["error"] and "did not answer" in body["error"]
+    # The proxy's own routes still answer.
+    assert MassiveREST("k", base=f"http://{p.feed}", retries=0).get_market_status().market

@@ -28,6 +28,14 @@ struct UpstreamRESTMiddleware: RouterMiddleware {
     static let maxResponseBytes = 64 << 20
     static let timeout: TimeAmount = .seconds(30)
 
+    /// One client for the process, like `HTTPClient.shared`, but giving up on an upstream it
+    /// cannot connect to within 5 s: the shared one keeps retrying for 90 s, longer than the
+    /// official clients wait for an answer (massive: 10 s), so they would see a timeout instead of
+    /// the 502 that says why.
+    static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(
+        certificateVerification: .fullVerification, redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: timeout)
+    ))
+
     private var upstreamVendor: RESTTickerRoute.Vendor {
         if case .alpaca = settings.dialect { return .alpaca }
         return .polygon
@@ -65,7 +73,7 @@ struct UpstreamRESTMiddleware: RouterMiddleware {
         }
         outgoing.headers.add(name: "Accept", value: "application/json")
         do {
-            let answer = try await HTTPClient.shared.execute(outgoing, timeout: Self.timeout)
+            let answer = try await Self.client.execute(outgoing, timeout: Self.timeout)
             var body = try await answer.body.collect(upTo: Self.maxResponseBytes)
             if vendor == .polygon { body = Self.pointingNextURLs(in: body, from: settings.restURL, to: request.origin) }
             var headers = HTTPFields()
